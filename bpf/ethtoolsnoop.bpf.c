@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * ethtoolsnoop: trace every ethtool operation (SIOCETHTOOL ioctl and ethtool
+ * generic netlink requests) with its caller, device, latency and result.
+ *
+ * One object, three backends; user space enables one set of programs:
+ *   fentry/fexit    BPF trampolines (cheapest; needs BPF_PROG_TYPE_TRACING)
+ *   kprobe/kretprobe
+ *   syscall         syscall tracepoints, for kernels with neither of the above
+ *
+ * Entry and return are joined per thread in a hash map keyed by pid_tgid: a
+ * handler may sleep and migrate CPUs, so per-CPU storage would mix threads.
+ */
+#include <stdbool.h>
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+/* our struct pt_regs below uses the kernel's field names, as vmlinux.h would */
+#define __VMLINUX_H__
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "ethtoolsnoop.h"
+
+/*
+ * The few kernel types we touch, CO-RE style: libbpf relocates every field
+ * access against the running kernel's BTF, so no vmlinux.h is needed.
+ */
+struct pt_regs {
+	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	unsigned long ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+} __attribute__((preserve_access_index));
+
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	struct net *net;
+} __attribute__((preserve_access_index)) possible_net_t;
+
+struct net_device {
+	char name[16];
+	int ifindex;
+	possible_net_t nd_net;
+} __attribute__((preserve_access_index));
+
+struct ifreq {
+	union {
+		char ifrn_name[16];
+	} ifr_ifrn;
+	union {
+		void *ifru_data;
+	} ifr_ifru;
+} __attribute__((preserve_access_index));
+
+struct genlmsghdr {
+	__u8 cmd;
+} __attribute__((preserve_access_index));
+
+struct genl_info {
+	struct genlmsghdr *genlhdr;
+} __attribute__((preserve_access_index));
+
+struct ethnl_req_info {
+	struct net_device *dev;
+} __attribute__((preserve_access_index));
+
+struct nsproxy {
+	struct net *net_ns;
+} __attribute__((preserve_access_index));
+
+struct sock_common {
+	unsigned short skc_family;
+} __attribute__((preserve_access_index));
+
+struct sock {
+	struct sock_common __sk_common;
+	__u16 sk_protocol;
+} __attribute__((preserve_access_index));
+
+struct file;
+
+struct socket {
+	struct file *file;
+	struct sock *sk;
+} __attribute__((preserve_access_index));
+
+struct file {
+	void *private_data;
+} __attribute__((preserve_access_index));
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+} __attribute__((preserve_access_index));
+
+struct files_struct {
+	struct fdtable *fdt;
+} __attribute__((preserve_access_index));
+
+struct task_struct {
+	int pid;
+	int tgid;
+	struct task_struct *real_parent;
+	char comm[16];
+	struct nsproxy *nsproxy;
+	struct files_struct *files;
+} __attribute__((preserve_access_index));
+
+struct sk_buff;
+
+const volatile struct config cfg SEC(".rodata.config") = {};
+
+#define SIOCETHTOOL 0x8946
+#define ETHTOOL_PERQUEUE 0x4b
+#define AF_NETLINK 16
+#define NETLINK_GENERIC 16
+#define NLMSG_HDRLEN 16
+
+struct pending {
+	struct event ev;
+	__u8 payload[PAYLOAD_MAX];  /* syscall backend: netlink message prefix */
+	struct ethnl_req_info *req; /* kprobe backend: saved at parse entry */
+	__u32 depth;                /* nested genl handlers: emit at the outermost */
+	__u32 __pad;
+};
+
+/* The insert template: a struct pending is too big for the BPF stack. */
+static const struct pending zero_pending;
+
+/*
+ * Operations in flight, so the syscall backend's exit programs, which run for
+ * every ioctl/send on the host, can return without a map lookup.
+ */
+__u64 inflight = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct pending);
+} pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u8);
+} pid_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} events SEC(".maps");
+
+static __always_inline bool str16_eq(const char *a, const volatile char *b)
+{
+#pragma unroll
+	for (int i = 0; i < 16; i++) {
+		if (a[i] != b[i])
+			return false;
+		if (!a[i])
+			return true;
+	}
+	return true;
+}
+
+/* Filters that only need the caller: applied before anything is stored. */
+static __always_inline bool caller_wanted(__u32 tgid, const char *comm)
+{
+	if (cfg.filter_pid && !bpf_map_lookup_elem(&pid_filter, &tgid))
+		return false;
+	if (cfg.filter_comm[0] && !str16_eq(comm, cfg.filter_comm))
+		return false;
+	return true;
+}
+
+static __always_inline bool result_wanted(const struct event *ev)
+{
+	if (cfg.failed_only && ev->ret == 0)
+		return false;
+	if (cfg.min_latency_ns && ev->latency_ns < cfg.min_latency_ns)
+		return false;
+	/* a netlink payload names its device only once user space parses it */
+	if (cfg.filter_ifname[0] && !ev->payload_len && !str16_eq(ev->ifname, cfg.filter_ifname))
+		return false;
+	if (cfg.filter_netns && ev->netns != cfg.filter_netns)
+		return false;
+	return true;
+}
+
+/* Start an operation for the current thread; NULL if filtered or nested. */
+static __always_inline struct pending *begin(__u8 kind, __u8 backend)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&pending, &id);
+	struct task_struct *task, *parent;
+	char comm[TASK_COMM_LEN];
+
+	if (p) {
+		/* A genl handler called from another one: report the outer. */
+		if (p->ev.kind == kind)
+			p->depth++;
+		return NULL;
+	}
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	if (!caller_wanted(id >> 32, comm))
+		return NULL;
+
+	if (bpf_map_update_elem(&pending, &id, &zero_pending, BPF_NOEXIST))
+		return NULL;
+	__sync_fetch_and_add(&inflight, 1);
+	p = bpf_map_lookup_elem(&pending, &id);
+	if (!p)
+		return NULL;
+
+	task = (struct task_struct *)bpf_get_current_task();
+	parent = BPF_CORE_READ(task, real_parent);
+	p->depth = 1;
+	p->ev.kind = kind;
+	p->ev.backend = backend;
+	p->ev.ts_ns = bpf_ktime_get_ns();
+	p->ev.tgid = id >> 32;
+	p->ev.tid = (__u32)id;
+	p->ev.ppid = BPF_CORE_READ(parent, tgid);
+	p->ev.netns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+	__builtin_memcpy(p->ev.comm, comm, sizeof(comm));
+	bpf_probe_read_kernel(p->ev.pcomm, sizeof(p->ev.pcomm), &parent->comm);
+	return p;
+}
+
+static __always_inline struct pending *current_pending(__u8 kind)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&pending, &id);
+
+	return p && p->ev.kind == kind ? p : NULL;
+}
+
+static __always_inline void set_dev(struct event *ev, struct net_device *dev)
+{
+	if (!dev)
+		return;
+	bpf_probe_read_kernel(ev->ifname, sizeof(ev->ifname), &dev->name);
+	ev->ifindex = BPF_CORE_READ(dev, ifindex);
+	ev->netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	ev->flags |= EVENT_F_HAS_DEV;
+}
+
+/* Finish the current thread's operation of this kind and emit it. */
+static __always_inline void finish(void *ctx, __u8 kind, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&pending, &id);
+
+	if (!p || p->ev.kind != kind)
+		return;
+	if (--p->depth > 0)
+		return;
+	p->ev.ret = ret;
+	p->ev.latency_ns = bpf_ktime_get_ns() - p->ev.ts_ns;
+	if (result_wanted(&p->ev)) {
+		if (p->ev.payload_len)
+			bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &p->ev,
+					      sizeof(struct event_with_payload));
+		else
+			bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &p->ev,
+					      sizeof(p->ev));
+	}
+	bpf_map_delete_elem(&pending, &id);
+	__sync_fetch_and_add(&inflight, -1);
+}
+
+/* ---- ioctl path: dev_ethtool(net, ifr[, useraddr]) ---- */
+
+static __always_inline void ioctl_begin(struct net *net, struct ifreq *ifr,
+					void *useraddr, __u8 backend)
+{
+	struct pending *p = begin(KIND_IOCTL, backend);
+	__u32 cmd[2] = {};
+
+	if (!p)
+		return;
+	if (!useraddr) /* before 5.15 the buffer hangs off the ifreq */
+		useraddr = BPF_CORE_READ(ifr, ifr_ifru.ifru_data);
+	bpf_probe_read_kernel(p->ev.ifname, sizeof(p->ev.ifname), &ifr->ifr_ifrn.ifrn_name);
+	p->ev.ifname[IFNAME_LEN - 1] = 0;
+	p->ev.netns = BPF_CORE_READ(net, ns.inum);
+	/* cmd, then ethtool_per_queue_op.sub_command right after it */
+	bpf_probe_read_user(cmd, sizeof(cmd), useraddr);
+	p->ev.cmd = cmd[0];
+	if (cmd[0] == ETHTOOL_PERQUEUE) {
+		p->ev.sub_cmd = cmd[1];
+		p->ev.flags |= EVENT_F_HAS_SUB_CMD;
+	}
+}
+
+/*
+ * dev_ethtool() looks its device up with __dev_get_by_name(); catching that
+ * return is the only way to learn the ifindex without walking the namespace.
+ */
+static __always_inline void ioctl_dev_found(struct net_device *dev)
+{
+	struct pending *p;
+	char name[IFNAME_LEN];
+
+	if (!dev)
+		return;
+	p = current_pending(KIND_IOCTL);
+	if (!p || (p->ev.flags & EVENT_F_HAS_DEV))
+		return;
+	bpf_probe_read_kernel(name, sizeof(name), &dev->name);
+	if (!str16_eq(name, (const volatile char *)p->ev.ifname))
+		return;
+	set_dev(&p->ev, dev);
+}
+
+SEC("kprobe/dev_ethtool")
+int BPF_KPROBE(kprobe_dev_ethtool, struct net *net, struct ifreq *ifr, void *useraddr)
+{
+	ioctl_begin(net, ifr, cfg.ioctl_useraddr_arg ? useraddr : NULL, BACKEND_KPROBE);
+	return 0;
+}
+
+SEC("kretprobe/dev_ethtool")
+int BPF_KRETPROBE(kretprobe_dev_ethtool, int ret)
+{
+	finish(ctx, KIND_IOCTL, ret);
+	return 0;
+}
+
+SEC("kretprobe/__dev_get_by_name")
+int BPF_KRETPROBE(kretprobe_dev_get_by_name, struct net_device *dev)
+{
+	ioctl_dev_found(dev);
+	return 0;
+}
+
+SEC("fentry/dev_ethtool")
+int BPF_PROG(fentry_dev_ethtool, struct net *net, struct ifreq *ifr, void *useraddr)
+{
+	ioctl_begin(net, ifr, useraddr, BACKEND_FENTRY);
+	return 0;
+}
+
+SEC("fexit/dev_ethtool")
+int BPF_PROG(fexit_dev_ethtool, struct net *net, struct ifreq *ifr, void *useraddr, int ret)
+{
+	finish(ctx, KIND_IOCTL, ret);
+	return 0;
+}
+
+/* Kernels before 5.15: dev_ethtool(struct net *, struct ifreq *). */
+SEC("fentry/dev_ethtool")
+int BPF_PROG(fentry_dev_ethtool_2args, struct net *net, struct ifreq *ifr)
+{
+	ioctl_begin(net, ifr, NULL, BACKEND_FENTRY);
+	return 0;
+}
+
+SEC("fexit/dev_ethtool")
+int BPF_PROG(fexit_dev_ethtool_2args, struct net *net, struct ifreq *ifr, int ret)
+{
+	finish(ctx, KIND_IOCTL, ret);
+	return 0;
+}
+
+SEC("fexit/__dev_get_by_name")
+int BPF_PROG(fexit_dev_get_by_name, struct net *net, const char *name, struct net_device *dev)
+{
+	ioctl_dev_found(dev);
+	return 0;
+}
+
+/* ---- netlink path: every ethtool genl doit handler ---- */
+
+/*
+ * The handler set differs per kernel (ethnl_default_doit for GETs,
+ * ethnl_default_set_doit or one ethnl_set_* per SET, ethnl_act_* ...), so
+ * user space finds the handlers in the kernel's BTF and attaches these
+ * programs to each one.  The device is only known once
+ * ethnl_parse_header_dev_get() has filled req_info->dev.
+ */
+static __always_inline void genl_begin(struct genl_info *info, __u8 backend)
+{
+	struct pending *p = begin(KIND_GENL, backend);
+
+	if (p)
+		p->ev.cmd = BPF_CORE_READ(info, genlhdr, cmd);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_genl_doit, struct sk_buff *skb, struct genl_info *info)
+{
+	genl_begin(info, BACKEND_KPROBE);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kretprobe_genl_doit, int ret)
+{
+	finish(ctx, KIND_GENL, ret);
+	return 0;
+}
+
+SEC("kprobe/ethnl_parse_header_dev_get")
+int BPF_KPROBE(kprobe_parse_header, struct ethnl_req_info *req)
+{
+	struct pending *p = current_pending(KIND_GENL);
+
+	if (p)
+		p->req = req;
+	return 0;
+}
+
+SEC("kretprobe/ethnl_parse_header_dev_get")
+int BPF_KRETPROBE(kretprobe_parse_header, int ret)
+{
+	struct pending *p = current_pending(KIND_GENL);
+
+	if (p && p->req && !(p->ev.flags & EVENT_F_HAS_DEV))
+		set_dev(&p->ev, BPF_CORE_READ(p->req, dev));
+	return 0;
+}
+
+SEC("fexit/ethnl_parse_header_dev_get")
+int BPF_PROG(fexit_parse_header, struct ethnl_req_info *req)
+{
+	struct pending *p = current_pending(KIND_GENL);
+
+	if (p && !(p->ev.flags & EVENT_F_HAS_DEV))
+		set_dev(&p->ev, BPF_CORE_READ(req, dev));
+	return 0;
+}
+
+/*
+ * A trampoline program is verified against one function, so fentry needs a
+ * copy per handler; user space points each used slot at a handler with
+ * bpf_program__set_attach_target() and leaves the rest unloaded.
+ */
+#define GENL_SLOT(n)                                                              \
+	SEC("fentry")                                                             \
+	int BPF_PROG(fentry_genl_doit_##n, struct sk_buff *skb, struct genl_info *info) \
+	{                                                                         \
+		genl_begin(info, BACKEND_FENTRY);                                 \
+		return 0;                                                         \
+	}                                                                         \
+	SEC("fexit")                                                              \
+	int BPF_PROG(fexit_genl_doit_##n, struct sk_buff *skb, struct genl_info *info, int ret) \
+	{                                                                         \
+		finish(ctx, KIND_GENL, ret);                                      \
+		return 0;                                                         \
+	}
+
+GENL_SLOT(0) GENL_SLOT(1) GENL_SLOT(2) GENL_SLOT(3) GENL_SLOT(4) GENL_SLOT(5)
+GENL_SLOT(6) GENL_SLOT(7) GENL_SLOT(8) GENL_SLOT(9) GENL_SLOT(10) GENL_SLOT(11)
+GENL_SLOT(12) GENL_SLOT(13) GENL_SLOT(14) GENL_SLOT(15) GENL_SLOT(16) GENL_SLOT(17)
+GENL_SLOT(18) GENL_SLOT(19) GENL_SLOT(20) GENL_SLOT(21) GENL_SLOT(22) GENL_SLOT(23)
+GENL_SLOT(24) GENL_SLOT(25) GENL_SLOT(26) GENL_SLOT(27) GENL_SLOT(28) GENL_SLOT(29)
+GENL_SLOT(30) GENL_SLOT(31)
+
+/* ---- syscall backend: syscall tracepoints, filtered as early as possible ---- */
+
+struct syscall_enter {
+	__u64 common;
+	__s32 nr;
+	__u32 __pad;
+	__u64 args[6];
+};
+
+struct syscall_exit {
+	__u64 common;
+	__s32 nr;
+	__u32 __pad;
+	__s64 ret;
+};
+
+/* User-space struct ifreq: the name, then the union holding ifr_data. */
+struct user_ifreq {
+	char name[IFNAME_LEN];
+	void *data;
+};
+
+SEC("tracepoint/syscalls/sys_enter_ioctl")
+int tp_enter_ioctl(struct syscall_enter *ctx)
+{
+	struct user_ifreq ifr = {};
+	struct pending *p;
+	__u32 cmd[2] = {};
+
+	if (ctx->args[1] != SIOCETHTOOL)
+		return 0;
+	p = begin(KIND_IOCTL, BACKEND_SYSCALL);
+	if (!p)
+		return 0;
+	bpf_probe_read_user(&ifr, sizeof(ifr), (void *)ctx->args[2]);
+	__builtin_memcpy(p->ev.ifname, ifr.name, IFNAME_LEN);
+	p->ev.ifname[IFNAME_LEN - 1] = 0;
+	bpf_probe_read_user(cmd, sizeof(cmd), ifr.data);
+	p->ev.cmd = cmd[0];
+	if (cmd[0] == ETHTOOL_PERQUEUE) {
+		p->ev.sub_cmd = cmd[1];
+		p->ev.flags |= EVENT_F_HAS_SUB_CMD;
+	}
+	return 0;
+}
+
+static __always_inline void syscall_finish(struct syscall_exit *ctx, __u8 kind)
+{
+	long ret = ctx->ret;
+
+	if (!inflight)
+		return;
+	/* sendmsg/sendto return a byte count; the request itself succeeded in sending */
+	if (kind == KIND_GENL && ret > 0)
+		ret = 0;
+	finish(ctx, kind, ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_ioctl")
+int tp_exit_ioctl(struct syscall_exit *ctx)
+{
+	syscall_finish(ctx, KIND_IOCTL);
+	return 0;
+}
+
+struct nl_genl_hdr {
+	__u32 nlmsg_len;
+	__u16 nlmsg_type;
+	__u16 nlmsg_flags;
+	__u32 nlmsg_seq;
+	__u32 nlmsg_pid;
+	__u8 cmd;
+	__u8 version;
+	__u16 reserved;
+};
+
+/* Is fd a NETLINK_GENERIC socket of the current task? */
+static __always_inline bool is_genl_socket(__u64 fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *file;
+	struct socket *sock;
+	struct sock *sk;
+
+	if (fd >= BPF_CORE_READ(fdt, max_fds))
+		return false;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return false;
+	sock = BPF_CORE_READ(file, private_data);
+	/* a socket's file points back at it; anything else is not a socket */
+	if (!sock || BPF_CORE_READ(sock, file) != file)
+		return false;
+	sk = BPF_CORE_READ(sock, sk);
+	return sk && BPF_CORE_READ(sk, __sk_common.skc_family) == AF_NETLINK &&
+	       BPF_CORE_READ(sk, sk_protocol) == NETLINK_GENERIC;
+}
+
+/*
+ * Cheapest test first: one user read of the header rejects almost every
+ * unrelated send by its nlmsg_type before the socket is looked at.
+ */
+static __always_inline void genl_send_begin(__u64 fd, const void *buf, __u64 len)
+{
+	struct nl_genl_hdr hdr;
+	struct pending *p;
+	__u32 n;
+
+	if (len < sizeof(hdr) || !buf)
+		return;
+	if (bpf_probe_read_user(&hdr, sizeof(hdr), buf))
+		return;
+	if (hdr.nlmsg_type != cfg.ethtool_genl_family || hdr.nlmsg_len < sizeof(hdr))
+		return;
+	if (!is_genl_socket(fd))
+		return;
+	p = begin(KIND_GENL, BACKEND_SYSCALL);
+	if (!p)
+		return;
+	p->ev.cmd = hdr.cmd;
+	n = len < hdr.nlmsg_len ? len : hdr.nlmsg_len;
+	if (n > PAYLOAD_MAX)
+		n = PAYLOAD_MAX;
+	if (bpf_probe_read_user(p->payload, PAYLOAD_MAX, buf) == 0)
+		p->ev.payload_len = n;
+	else if (bpf_probe_read_user(p->payload, sizeof(hdr), buf) == 0)
+		p->ev.payload_len = sizeof(hdr); /* short message near a page end */
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendto")
+int tp_enter_sendto(struct syscall_enter *ctx)
+{
+	genl_send_begin(ctx->args[0], (const void *)ctx->args[1], ctx->args[2]);
+	return 0;
+}
+
+/* x86-64 struct user_msghdr up to msg_iovlen, and struct iovec */
+struct user_msghdr_head {
+	void *msg_name;
+	int msg_namelen;
+	void *msg_iov;
+	__u64 msg_iovlen;
+};
+
+struct user_iovec {
+	void *iov_base;
+	__u64 iov_len;
+};
+
+SEC("tracepoint/syscalls/sys_enter_sendmsg")
+int tp_enter_sendmsg(struct syscall_enter *ctx)
+{
+	struct user_msghdr_head msg;
+	struct user_iovec iov;
+
+	if (bpf_probe_read_user(&msg, sizeof(msg), (void *)ctx->args[1]) || !msg.msg_iovlen)
+		return 0;
+	if (bpf_probe_read_user(&iov, sizeof(iov), msg.msg_iov))
+		return 0;
+	genl_send_begin(ctx->args[0], iov.iov_base, iov.iov_len);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendto")
+int tp_exit_sendto(struct syscall_exit *ctx)
+{
+	syscall_finish(ctx, KIND_GENL);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendmsg")
+int tp_exit_sendmsg(struct syscall_exit *ctx)
+{
+	syscall_finish(ctx, KIND_GENL);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

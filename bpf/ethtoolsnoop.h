@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The record the BPF program hands to user space, one per ethtool operation.
+ *
+ * Java decodes it by offset (dev.ethtoolsnoop.decode.EventLayout), and a unit
+ * test compiles this header with the host C compiler to pin every offset, so:
+ * fixed-width fields only, widest first, explicit padding, no packing.
+ */
+#ifndef ETHTOOLSNOOP_H
+#define ETHTOOLSNOOP_H
+
+#define TASK_COMM_LEN 16
+#define IFNAME_LEN 16
+
+/* Where the operation entered the kernel. */
+enum event_kind {
+	KIND_IOCTL = 1, /* SIOCETHTOOL -> dev_ethtool() */
+	KIND_GENL = 2,  /* ethtool generic netlink request */
+};
+
+/* Which set of probes produced the event. */
+enum event_backend {
+	BACKEND_FENTRY = 1,
+	BACKEND_KPROBE = 2,
+	BACKEND_SYSCALL = 3,
+};
+
+/* Event flags. */
+#define EVENT_F_HAS_SUB_CMD 0x1 /* ETHTOOL_PERQUEUE: sub_cmd is valid */
+#define EVENT_F_HAS_DEV 0x2     /* ifindex (and the device's netns) are known */
+
+struct event {
+	__u64 ts_ns;      /* bpf_ktime_get_ns() at entry (CLOCK_MONOTONIC) */
+	__u64 latency_ns; /* entry -> return */
+	__u32 tgid;       /* process id, as the kernel's init namespace sees it */
+	__u32 tid;        /* thread id */
+	__u32 ppid;       /* tgid of task->real_parent */
+	__u32 netns;      /* inode of the device's network namespace */
+	__s32 ret;        /* return value: 0 or -errno */
+	__s32 ifindex;    /* 0 when the kernel did not resolve a device */
+	__u32 cmd;        /* ioctl ETHTOOL_* command or genl ETHTOOL_MSG_* command */
+	__u32 sub_cmd;    /* ETHTOOL_PERQUEUE sub-command */
+	__u8 kind;        /* enum event_kind */
+	__u8 backend;     /* enum event_backend */
+	__u8 flags;       /* EVENT_F_* */
+	__u8 __pad1;
+	__u16 payload_len; /* bytes of netlink message after the event (syscall backend) */
+	__u8 __pad2[2];
+	char comm[TASK_COMM_LEN];
+	char pcomm[TASK_COMM_LEN];
+	char ifname[IFNAME_LEN];
+};
+
+#define EVENT_SIZE 104
+
+/*
+ * The syscall backend cannot see the kernel's parsed netlink request, so it
+ * appends a bounded prefix of the message for user space to parse.
+ */
+#define PAYLOAD_MAX 128
+
+struct event_with_payload {
+	struct event ev;
+	__u8 payload[PAYLOAD_MAX];
+};
+
+/*
+ * Filters and kernel facts, written by user space before load into its own
+ * read-only section (so it sits at offset 0 and the verifier sees constants).
+ */
+struct config {
+	__u64 min_latency_ns;      /* only operations at least this slow */
+	__u32 filter_netns;        /* only devices in this netns (0: any) */
+	__u16 ethtool_genl_family; /* syscall backend: ethtool's nlmsg_type */
+	__u8 filter_pid;           /* only tgids in the pid_filter map */
+	__u8 failed_only;          /* only ret != 0 */
+	__u8 ioctl_useraddr_arg;   /* dev_ethtool() takes useraddr (5.15+) */
+	__u8 __pad[7];
+	char filter_comm[TASK_COMM_LEN];
+	char filter_ifname[IFNAME_LEN];
+};
+
+#define CONFIG_SIZE 56
+
+#endif /* ETHTOOLSNOOP_H */

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop;
+
+import dev.ethtoolsnoop.decode.EventDecoder;
+import dev.ethtoolsnoop.enrich.Enricher;
+import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.loader.LibbpfException;
+import dev.ethtoolsnoop.loader.PerfBuffer;
+import dev.ethtoolsnoop.loader.Probes;
+import dev.ethtoolsnoop.sink.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Predicate;
+
+/** The pipeline's main loop: perf buffer -> decoder -> enricher -> sink, until told to stop. */
+final class Tracer {
+    private static final Logger LOG = LoggerFactory.getLogger(Tracer.class);
+    private static final int POLL_MS = 100;
+
+    private final Probes probes;
+    private final Enricher enricher;
+    private final Predicate<Operation> filter;
+    private final Sink sink;
+    private final long maxCount;
+    private final long deadlineNanos;
+    private volatile boolean stopRequested;
+    private long emitted;
+    private long lost;
+
+    /**
+     * @param maxCount      stop after this many operations (0: no limit)
+     * @param durationNanos stop after this long (0: no limit)
+     */
+    Tracer(Probes probes, Enricher enricher, Predicate<Operation> filter, Sink sink,
+           long maxCount, long durationNanos) {
+        this.probes = probes;
+        this.enricher = enricher;
+        this.filter = filter;
+        this.sink = sink;
+        this.maxCount = maxCount;
+        this.deadlineNanos = durationNanos > 0 ? System.nanoTime() + durationNanos : Long.MAX_VALUE;
+    }
+
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    long lost() {
+        return lost;
+    }
+
+    void run(int bufferPages) throws LibbpfException {
+        try (PerfBuffer buffer = probes.openPerfBuffer(bufferPages, sample -> {
+            if (maxCount > 0 && emitted >= maxCount) {
+                return;
+            }
+            Operation op = enricher.enrich(EventDecoder.decode(sample));
+            if (filter.test(op)) {
+                sink.accept(op);
+                emitted++;
+            }
+        }, count -> {
+            lost += count;
+            LOG.warn("Lost {} events", count);
+        })) {
+            while (!stopRequested) {
+                buffer.poll(POLL_MS);
+                if (!sink.flush()) {
+                    break; // the reader went away
+                }
+                if ((maxCount > 0 && emitted >= maxCount) || System.nanoTime() >= deadlineNanos) {
+                    break;
+                }
+            }
+        }
+        sink.finish();
+        sink.flush();
+    }
+}

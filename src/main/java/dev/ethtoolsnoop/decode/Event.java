@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.decode;
+
+/**
+ * One ethtool operation as the kernel reported it. Strings stay raw bytes:
+ * comm and interface names are chosen by whoever runs on the host, and only
+ * the sinks know how to show them safely.
+ *
+ * @param netns   inode number of the network namespace (unsigned)
+ * @param subCmd  ETHTOOL_PERQUEUE sub-command, or -1
+ * @param ifindex 0 when the kernel did not resolve a device
+ * @param payload netlink message prefix (syscall backend), else empty
+ */
+public record Event(
+        long monotonicNs,
+        long latencyNs,
+        int tgid,
+        int tid,
+        int ppid,
+        long netns,
+        int ret,
+        int ifindex,
+        int cmd,
+        int subCmd,
+        Kind kind,
+        Backend backend,
+        boolean hasDevice,
+        byte[] comm,
+        byte[] pcomm,
+        byte[] ifname,
+        byte[] payload) {
+
+    public boolean hasSubCmd() {
+        return subCmd >= 0;
+    }
+}

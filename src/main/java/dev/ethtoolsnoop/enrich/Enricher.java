@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.enrich;
+
+import dev.ethtoolsnoop.decode.Event;
+import dev.ethtoolsnoop.decode.Kind;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Adds names, ethtool options and wall-clock time to kernel events. */
+public final class Enricher {
+    private final long monotonicToEpochNs;
+    private final long ownNetns;
+    private final Path sysClassNet;
+
+    /**
+     * @param monotonicToEpochNs add to a CLOCK_MONOTONIC timestamp to get epoch ns
+     * @param ownNetns           the tracer's network namespace inode
+     */
+    public Enricher(long monotonicToEpochNs, long ownNetns, Path sysClassNet) {
+        this.monotonicToEpochNs = monotonicToEpochNs;
+        this.ownNetns = ownNetns;
+        this.sysClassNet = sysClassNet;
+    }
+
+    public Operation enrich(Event e) {
+        byte[] ifname = e.ifname();
+        int ifindex = e.ifindex();
+        if (e.payload().length > 0) {
+            NetlinkRequest req = NetlinkRequest.parse(e.payload());
+            ifname = req.ifname();
+            ifindex = req.ifindex();
+        }
+        // The syscall backend sees names, not devices: resolve what we can see.
+        if (!e.hasDevice() && e.netns() == ownNetns) {
+            if (ifindex == 0 && ifname.length > 0) {
+                ifindex = ifindexOf(ifname);
+            } else if (ifname.length == 0 && ifindex > 0) {
+                ifname = nameOf(ifindex);
+            }
+        }
+        String cmdName;
+        List<String> args;
+        Integer subCmd = null;
+        String subCmdName = null;
+        if (e.kind() == Kind.IOCTL) {
+            cmdName = IoctlCommands.name(e.cmd());
+            args = IoctlCommands.args(e.cmd(), e.subCmd());
+            if (e.hasSubCmd()) {
+                subCmd = e.subCmd();
+                subCmdName = IoctlCommands.name(e.subCmd());
+            }
+        } else {
+            cmdName = GenlCommands.name(e.cmd());
+            args = GenlCommands.args(e.cmd());
+        }
+        return new Operation(
+                e.monotonicNs() + monotonicToEpochNs,
+                e.backend(), e.kind(), ifname, ifindex, e.netns(),
+                e.tgid(), e.tid(), e.comm(), e.ppid(), e.pcomm(),
+                e.cmd(), cmdName, subCmd, subCmdName, args,
+                e.latencyNs(), e.ret());
+    }
+
+    private int ifindexOf(byte[] ifname) {
+        String name = new String(ifname, StandardCharsets.UTF_8);
+        if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(Files.readString(sysClassNet.resolve(name).resolve("ifindex")).trim());
+        } catch (IOException | NumberFormatException | java.nio.file.InvalidPathException ex) {
+            return 0;
+        }
+    }
+
+    private byte[] nameOf(int ifindex) {
+        try (var dirs = Files.list(sysClassNet)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                try {
+                    if (Integer.parseInt(Files.readString(dir.resolve("ifindex")).trim()) == ifindex) {
+                        return dir.getFileName().toString().getBytes(StandardCharsets.UTF_8);
+                    }
+                } catch (IOException | NumberFormatException ignored) {
+                    // a device that vanished or is not a device: keep looking
+                }
+            }
+        } catch (IOException ignored) {
+            // no sysfs: leave the name unknown
+        }
+        return new byte[0];
+    }
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.loader;
+
+import dev.ethtoolsnoop.ffi.Libbpf;
+import dev.ethtoolsnoop.ffi.perf_buffer_lost_fn;
+import dev.ethtoolsnoop.ffi.perf_buffer_sample_fn;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * The per-CPU perf ring buffers. libbpf calls back on the polling thread, so
+ * consumers need no locking; their exceptions are carried out of native code
+ * and rethrown from poll().
+ */
+public final class PerfBuffer implements AutoCloseable {
+    private static final int EINTR = 4;
+
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment pb;
+    private RuntimeException pending;
+
+    PerfBuffer(int mapFd, int pagesPerCpu, Consumer<MemorySegment> onSample, LongConsumer onLost)
+            throws LibbpfException {
+        MemorySegment sample = perf_buffer_sample_fn.allocate((ctx, cpu, data, size) -> {
+            if (pending != null) {
+                return;
+            }
+            try {
+                onSample.accept(data.reinterpret(Integer.toUnsignedLong(size)));
+            } catch (RuntimeException e) {
+                pending = e;
+            }
+        }, arena);
+        MemorySegment lost = perf_buffer_lost_fn.allocate((ctx, cpu, count) -> {
+            try {
+                onLost.accept(count);
+            } catch (RuntimeException e) {
+                pending = e;
+            }
+        }, arena);
+        this.pb = Native.check(Libbpf.perf_buffer__new(mapFd, pagesPerCpu, sample, lost,
+                MemorySegment.NULL, MemorySegment.NULL), "perf buffer");
+    }
+
+    /** Waits up to timeoutMs and drains what arrived; returns the samples handled. */
+    public int poll(int timeoutMs) throws LibbpfException {
+        int n = Libbpf.perf_buffer__poll(pb, timeoutMs);
+        if (pending != null) {
+            RuntimeException e = pending;
+            pending = null;
+            throw e;
+        }
+        if (n == -EINTR) {
+            return 0; // a signal (Ctrl-C) woke epoll: the caller checks its stop flag
+        }
+        Native.check(n, "poll perf buffer");
+        return n;
+    }
+
+    @Override
+    public void close() {
+        Libbpf.perf_buffer__free(pb);
+        arena.close();
+    }
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.loader;
+
+import dev.ethtoolsnoop.decode.Backend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * The BPF object loaded with one backend's programs and all of them attached.
+ * Backends are tried cheapest first; the first that loads and attaches wins.
+ */
+public final class Probes implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Probes.class);
+    private static final String OBJECT = "/dev/ethtoolsnoop/ethtoolsnoop.bpf.o";
+    private static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
+    private static final Path KPROBE_PMU = Path.of("/sys/bus/event_source/devices/kprobe");
+    /** fentry_genl_doit_N / fexit_genl_doit_N programs in the object. */
+    static final int GENL_SLOTS = 32;
+
+    private final BpfObject obj;
+    private final Backend backend;
+    private final Tracefs tracefs;
+
+    private Probes(BpfObject obj, Backend backend, Tracefs tracefs) {
+        this.obj = obj;
+        this.backend = backend;
+        this.tracefs = tracefs;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public int probeCount() {
+        return obj.linkCount();
+    }
+
+    public PerfBuffer openPerfBuffer(int pagesPerCpu, Consumer<MemorySegment> onSample, LongConsumer onLost)
+            throws LibbpfException {
+        return new PerfBuffer(obj.mapFd("events"), pagesPerCpu, onSample, onLost);
+    }
+
+    public static Probes attach(TraceConfig config, BackendChoice choice) throws SetupException {
+        Native.requireLibbpf();
+        LibbpfLog.install(config.verbose());
+        if (!Files.exists(VMLINUX_BTF)) {
+            throw new SetupException(SetupException.NO_BTF, "this kernel has no BTF (" + VMLINUX_BTF
+                    + " is missing): ethtoolsnoop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+        }
+        Privileges.require();
+        byte[] elf = readObject();
+        List<String> reasons = new ArrayList<>();
+        try (VmlinuxBtf btf = VmlinuxBtf.load()) {
+            KernelFacts facts = KernelFacts.of(btf);
+            for (Backend backend : choice.candidates()) {
+                try {
+                    return attach(elf, backend, facts, config);
+                } catch (LibbpfException | SetupException e) {
+                    // Capabilities were checked above, so EPERM here is the kernel
+                    // refusing this program type (e.g. no BPF trampolines).
+                    String reason = backend.label() + ": " + e.getMessage();
+                    LOG.debug("backend {} unavailable: {}", backend.label(), e.getMessage());
+                    reasons.add(reason);
+                    LibbpfLog.drainWarnings().forEach(w -> LOG.debug("  {}", w));
+                }
+            }
+        } catch (LibbpfException e) {
+            throw new SetupException(SetupException.NO_BTF, "cannot read kernel BTF: " + e.getMessage());
+        }
+        throw new SetupException(SetupException.NO_BACKEND,
+                "cannot trace ethtool on this kernel: " + String.join("; ", reasons));
+    }
+
+    private static byte[] readObject() {
+        try (InputStream in = Probes.class.getResourceAsStream(OBJECT)) {
+            if (in == null) {
+                throw new IllegalStateException("BPF object " + OBJECT + " missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the running kernel offers, from its BTF. */
+    record KernelFacts(OptionalInt devEthtoolParams, boolean parseHeader, boolean devGetByName,
+                       List<String> genlHandlers) {
+        static KernelFacts of(VmlinuxBtf btf) {
+            return new KernelFacts(btf.paramCount("dev_ethtool"),
+                    btf.hasFunction("ethnl_parse_header_dev_get"),
+                    btf.hasFunction("__dev_get_by_name"),
+                    btf.genlDoitHandlers());
+        }
+    }
+
+    private static Probes attach(byte[] elf, Backend backend, KernelFacts facts, TraceConfig config)
+            throws LibbpfException, SetupException {
+        Tracefs tracefs = null;
+        BpfObject obj = BpfObject.open(elf);
+        try {
+            Set<String> enabled = enable(obj, backend, facts);
+            for (String prog : obj.programNames()) {
+                obj.setAutoload(prog, enabled.contains(prog));
+            }
+            int family = 0;
+            if (backend == Backend.SYSCALL) {
+                family = GenlFamily.resolve("ethtool").orElse(0);
+                if (family == 0) {
+                    LOG.warn("kernel has no ethtool netlink family: tracing ioctls only");
+                }
+            }
+            ConfigLayout.write(obj.initialValue(".rodata.config"), config, family,
+                    facts.devEthtoolParams().orElse(3) >= 3);
+            obj.load();
+            if (!config.pids().isEmpty()) {
+                for (int pid : config.pids()) {
+                    MemorySegment key = obj.arena().allocateFrom(ValueLayout.JAVA_INT, pid);
+                    MemorySegment one = obj.arena().allocateFrom(ValueLayout.JAVA_BYTE, (byte) 1);
+                    obj.updateElem("pid_filter", key, one);
+                }
+            }
+            if (backend == Backend.SYSCALL) {
+                tracefs = Tracefs.ensureMounted();
+            }
+            attachAll(obj, backend, facts);
+            return new Probes(obj, backend, tracefs);
+        } catch (LibbpfException | SetupException | RuntimeException e) {
+            obj.close();
+            if (tracefs != null) {
+                tracefs.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The programs a backend needs on this kernel; everything else stays unloaded. */
+    private static Set<String> enable(BpfObject obj, Backend backend, KernelFacts facts)
+            throws LibbpfException, SetupException {
+        Set<String> on = new LinkedHashSet<>();
+        switch (backend) {
+            case FENTRY -> {
+                requireDevEthtool(facts);
+                String suffix = facts.devEthtoolParams().getAsInt() >= 3 ? "" : "_2args";
+                on.add("fentry_dev_ethtool" + suffix);
+                on.add("fexit_dev_ethtool" + suffix);
+                if (facts.devGetByName()) {
+                    on.add("fexit_dev_get_by_name");
+                }
+                if (facts.parseHeader()) {
+                    on.add("fexit_parse_header");
+                }
+                List<String> handlers = facts.genlHandlers();
+                if (handlers.size() > GENL_SLOTS) {
+                    LOG.warn("{} ethtool netlink handlers but {} fentry slots: not traced: {}",
+                            handlers.size(), GENL_SLOTS, handlers.subList(GENL_SLOTS, handlers.size()));
+                }
+                for (int i = 0; i < Math.min(GENL_SLOTS, handlers.size()); i++) {
+                    obj.setAttachTarget("fentry_genl_doit_" + i, handlers.get(i));
+                    obj.setAttachTarget("fexit_genl_doit_" + i, handlers.get(i));
+                    on.add("fentry_genl_doit_" + i);
+                    on.add("fexit_genl_doit_" + i);
+                }
+            }
+            case KPROBE -> {
+                requireDevEthtool(facts);
+                if (!Files.isDirectory(KPROBE_PMU)) {
+                    throw new SetupException(SetupException.NO_BACKEND,
+                            "kernel has no kprobe support (CONFIG_KPROBES is off)");
+                }
+                on.addAll(List.of("kprobe_dev_ethtool", "kretprobe_dev_ethtool"));
+                if (facts.devGetByName()) {
+                    on.add("kretprobe_dev_get_by_name");
+                }
+                if (facts.parseHeader()) {
+                    on.addAll(List.of("kprobe_parse_header", "kretprobe_parse_header"));
+                }
+                if (!facts.genlHandlers().isEmpty()) {
+                    on.addAll(List.of("kprobe_genl_doit", "kretprobe_genl_doit"));
+                }
+            }
+            case SYSCALL -> on.addAll(List.of("tp_enter_ioctl", "tp_exit_ioctl", "tp_enter_sendto",
+                    "tp_exit_sendto", "tp_enter_sendmsg", "tp_exit_sendmsg"));
+        }
+        return on;
+    }
+
+    private static void requireDevEthtool(KernelFacts facts) throws SetupException {
+        if (facts.devEthtoolParams().isEmpty()) {
+            throw new SetupException(SetupException.NO_BACKEND, "kernel BTF has no function dev_ethtool");
+        }
+    }
+
+    /** Exits before entries, so no operation is entered without a way out. */
+    private static void attachAll(BpfObject obj, Backend backend, KernelFacts facts) throws LibbpfException {
+        switch (backend) {
+            case FENTRY -> {
+                List<String> handlers = facts.genlHandlers();
+                for (int i = 0; i < Math.min(GENL_SLOTS, handlers.size()); i++) {
+                    obj.attachTrace("fexit_genl_doit_" + i, handlers.get(i));
+                }
+                String suffix = facts.devEthtoolParams().getAsInt() >= 3 ? "" : "_2args";
+                obj.attachTrace("fexit_dev_ethtool" + suffix, "dev_ethtool");
+                if (facts.devGetByName()) {
+                    obj.attachTrace("fexit_dev_get_by_name", "__dev_get_by_name");
+                }
+                if (facts.parseHeader()) {
+                    obj.attachTrace("fexit_parse_header", "ethnl_parse_header_dev_get");
+                }
+                for (int i = 0; i < Math.min(GENL_SLOTS, handlers.size()); i++) {
+                    obj.attachTrace("fentry_genl_doit_" + i, handlers.get(i));
+                }
+                obj.attachTrace("fentry_dev_ethtool" + suffix, "dev_ethtool");
+            }
+            case KPROBE -> {
+                for (String handler : facts.genlHandlers()) {
+                    obj.attachKprobe("kretprobe_genl_doit", true, handler);
+                }
+                obj.attachKprobe("kretprobe_dev_ethtool", true, "dev_ethtool");
+                if (facts.devGetByName()) {
+                    obj.attachKprobe("kretprobe_dev_get_by_name", true, "__dev_get_by_name");
+                }
+                if (facts.parseHeader()) {
+                    obj.attachKprobe("kretprobe_parse_header", true, "ethnl_parse_header_dev_get");
+                    obj.attachKprobe("kprobe_parse_header", false, "ethnl_parse_header_dev_get");
+                }
+                for (String handler : facts.genlHandlers()) {
+                    obj.attachKprobe("kprobe_genl_doit", false, handler);
+                }
+                obj.attachKprobe("kprobe_dev_ethtool", false, "dev_ethtool");
+            }
+            case SYSCALL -> {
+                for (String call : List.of("ioctl", "sendto", "sendmsg")) {
+                    obj.attachTracepoint("tp_exit_" + call, "syscalls", "sys_exit_" + call);
+                }
+                for (String call : List.of("ioctl", "sendto", "sendmsg")) {
+                    obj.attachTracepoint("tp_enter_" + call, "syscalls", "sys_enter_" + call);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        obj.close();
+        if (tracefs != null) {
+            tracefs.close();
+        }
+    }
+}

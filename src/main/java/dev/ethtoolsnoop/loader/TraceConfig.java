@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.loader;
+
+import java.util.Set;
+
+/**
+ * What to trace. Filters are applied in BPF, so filtered operations never
+ * cross the perf buffer.
+ *
+ * @param pids         tgids to keep; empty keeps all
+ * @param comm         process name to keep (exact, up to 15 bytes); null keeps all
+ * @param ifname       interface name to keep; null keeps all
+ * @param netns        network namespace inode to keep; 0 keeps all
+ * @param minLatencyNs keep only operations at least this slow
+ * @param bufferPages  perf buffer pages per CPU (a power of two)
+ */
+public record TraceConfig(
+        Set<Integer> pids,
+        String comm,
+        String ifname,
+        long netns,
+        boolean failedOnly,
+        long minLatencyNs,
+        int bufferPages,
+        boolean verbose) {
+
+    public static TraceConfig everything() {
+        return new TraceConfig(Set.of(), null, null, 0, false, 0, 64, false);
+    }
+}

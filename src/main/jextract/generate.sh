@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Regenerates the Panama FFM bindings in src/main/java/dev/ethtoolsnoop/ffi
+# from src/main/jextract/libbpf_ffi.h. Needs an already-built jextract
+# ($JEXTRACT, default: `jextract` on PATH) and the libbpf-dev headers.
+# See README.md next to this file for the versions the committed output used.
+set -euo pipefail
+
+JEXTRACT="${JEXTRACT:-jextract}"
+cd "$(dirname "$0")/../../.."
+
+rm -rf src/main/java/dev/ethtoolsnoop/ffi
+
+"$JEXTRACT" \
+  --target-package dev.ethtoolsnoop.ffi \
+  --header-class-name Libbpf \
+  --library :libbpf.so.1 \
+  --output src/main/java \
+  --include-function bpf_object__open_mem \
+  --include-function bpf_object__load \
+  --include-function bpf_object__close \
+  --include-function bpf_object__find_program_by_name \
+  --include-function bpf_object__find_map_by_name \
+  --include-function bpf_program__set_autoload \
+  --include-function bpf_program__set_attach_target \
+  --include-function bpf_program__attach_kprobe \
+  --include-function bpf_program__attach_trace \
+  --include-function bpf_program__attach_tracepoint \
+  --include-function bpf_program__attach_raw_tracepoint \
+  --include-function bpf_object__next_program \
+  --include-function bpf_program__name \
+  --include-function bpf_link__destroy \
+  --include-function bpf_map__fd \
+  --include-function bpf_map__initial_value \
+  --include-function bpf_map__set_max_entries \
+  --include-function bpf_map_update_elem \
+  --include-function perf_buffer__new \
+  --include-function perf_buffer__poll \
+  --include-function perf_buffer__free \
+  --include-function libbpf_set_print \
+  --include-function libbpf_strerror \
+  --include-function libbpf_get_error \
+  --include-function libbpf_major_version \
+  --include-function libbpf_minor_version \
+  --include-function btf__load_vmlinux_btf \
+  --include-function btf__find_by_name_kind \
+  --include-function btf__type_by_id \
+  --include-function btf__name_by_offset \
+  --include-function btf__type_cnt \
+  --include-function btf__free \
+  --include-function vsnprintf \
+  --include-function __errno_location \
+  --include-function socket \
+  --include-function bind \
+  --include-function sendto \
+  --include-function recv \
+  --include-function close \
+  --include-typedef libbpf_print_fn_t \
+  --include-typedef perf_buffer_sample_fn \
+  --include-typedef perf_buffer_lost_fn \
+  --include-struct btf_type \
+  --include-constant BTF_KIND_FUNC \
+  --include-constant BTF_KIND_FUNC_PROTO \
+  --include-constant BTF_KIND_PTR \
+  --include-constant BTF_KIND_STRUCT \
+  --include-constant LIBBPF_WARN \
+  --include-constant LIBBPF_INFO \
+  --include-constant LIBBPF_DEBUG \
+  --include-constant AF_NETLINK \
+  --include-constant SOCK_RAW \
+  --include-constant SOCK_CLOEXEC \
+  src/main/jextract/libbpf_ffi.h

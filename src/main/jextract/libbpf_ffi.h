@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Input header for jextract: the libbpf + libc subset that ethtoolsnoop
+ * binds through Panama FFM. See generate.sh for the exact symbol list;
+ * only the symbols named there end up in dev.ethtoolsnoop.ffi.
+ */
+#include <bpf/libbpf.h>
+#include <bpf/btf.h>
+#include <bpf/bpf.h>
+#include <linux/btf.h>
+#include <stdio.h>
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
