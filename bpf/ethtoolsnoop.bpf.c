@@ -125,7 +125,7 @@ const volatile struct config cfg SEC(".rodata.config") = {};
 struct pending {
 	struct event ev;
 	__u8 payload[PAYLOAD_MAX];  /* syscall backend: netlink message prefix */
-	struct ethnl_req_info *req; /* kprobe backend: saved at parse entry */
+	__u64 req;                  /* kprobe backend: ethnl_req_info * saved at parse entry */
 	__u32 depth;                /* nested genl handlers: emit at the outermost */
 	__u32 __pad;
 };
@@ -416,7 +416,7 @@ int BPF_KPROBE(kprobe_parse_header, struct ethnl_req_info *req)
 	struct pending *p = current_pending(KIND_GENL);
 
 	if (p)
-		p->req = req;
+		p->req = (__u64)req;
 	return 0;
 }
 
@@ -426,7 +426,7 @@ int BPF_KRETPROBE(kretprobe_parse_header, int ret)
 	struct pending *p = current_pending(KIND_GENL);
 
 	if (p && p->req && !(p->ev.flags & EVENT_F_HAS_DEV))
-		set_dev(&p->ev, BPF_CORE_READ(p->req, dev));
+		set_dev(&p->ev, BPF_CORE_READ((struct ethnl_req_info *)p->req, dev));
 	return 0;
 }
 

@@ -174,9 +174,8 @@ public final class Main implements Callable<Integer> {
             Tracer tracer = new Tracer(probes, enricher, userSpaceFilter(), sink, count,
                     (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)));
             Signals.onTermination(tracer::requestStop);
-            System.err.println("Tracing ethtool operations (backend: " + probes.backend().label() + ", "
-                    + probes.probeCount() + " probes). Hit Ctrl-C to end.");
-            tracer.run(bufferPages);
+            tracer.run(bufferPages, () -> System.err.println("Tracing ethtool operations (backend: "
+                    + probes.backend().label() + ", " + probes.probeCount() + " probes). Hit Ctrl-C to end."));
             return 0;
         } catch (SetupException e) {
             System.err.println("ethtoolsnoop: " + e.getMessage());

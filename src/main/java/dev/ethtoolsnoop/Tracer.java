@@ -50,7 +50,11 @@ final class Tracer {
         return lost;
     }
 
-    void run(int bufferPages) throws LibbpfException {
+    /**
+     * Opens the perf buffer, then calls onReady: until the buffer exists the
+     * kernel drops what the probes emit, so "ready" must come after it.
+     */
+    void run(int bufferPages, Runnable onReady) throws LibbpfException {
         try (PerfBuffer buffer = probes.openPerfBuffer(bufferPages, sample -> {
             if (maxCount > 0 && emitted >= maxCount) {
                 return;
@@ -64,6 +68,7 @@ final class Tracer {
             lost += count;
             LOG.warn("Lost {} events", count);
         })) {
+            onReady.run();
             while (!stopRequested) {
                 buffer.poll(POLL_MS);
                 if (!sink.flush()) {

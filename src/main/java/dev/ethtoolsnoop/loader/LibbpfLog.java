@@ -37,7 +37,7 @@ public final class LibbpfLog {
 
     private static int print(int level, MemorySegment fmt, MemorySegment args) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(1024);
+            MemorySegment buf = arena.allocate(1 << 16); // verifier logs are long
             Libbpf.vsnprintf(buf, buf.byteSize(), fmt, args);
             String msg = buf.getString(0).stripTrailing();
             if (level == Libbpf.LIBBPF_WARN()) {
