@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.live;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The live scenario on this machine's own kernel, with the backend it can run (syscall here). */
+class HostLiveIT {
+    @TestFactory
+    List<DynamicTest> syscallBackendOnThisHost() {
+        LiveGate.require(LiveGate.isRoot(), "live tracing needs root");
+        LiveGate.require(Scenario.hasCommand("ethtool"), "needs the ethtool binary (apt install ethtool)");
+        LiveGate.require(Scenario.hasCommand("ip"), "needs ip (apt install iproute2)");
+        LiveGate.require(Scenario.hasCommand("gcc"), "needs gcc for the raw ioctl helper");
+        Scenario.Result r = Scenario.runHere("syscall", Path.of("target/live/host-syscall"));
+        return ScenarioChecks.tests(r);
+    }
+}

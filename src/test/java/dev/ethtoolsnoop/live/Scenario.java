@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.live;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs src/test/scenario/live-scenario.sh (here or, through the VM harness,
+ * in a guest) and reads back what it left: steps, devices and the tracer's
+ * JSON events.
+ */
+public final class Scenario {
+    public static final Path BASEDIR = Path.of(System.getProperty("ethtoolsnoop.basedir", ".")).toAbsolutePath();
+    public static final Path JAR = Path.of(System.getProperty("ethtoolsnoop.jar", "target/ethtoolsnoop.jar"))
+            .toAbsolutePath();
+    public static final Path SCRIPT = BASEDIR.resolve("src/test/scenario/live-scenario.sh");
+
+    public record Step(String name, int pid, int rc) {
+    }
+
+    public record Iface(String name, int ifindex, long netns) {
+    }
+
+    /** What one backend's run left behind. */
+    public record Result(String backend, Map<String, Step> steps, Map<String, Iface> ifaces, int parentPid,
+                         String parentComm, List<Map<String, Object>> events, int tracerRc, String tracerErr) {
+
+        public List<Map<String, Object>> eventsOf(String step) {
+            int pid = steps.get(step).pid();
+            return events.stream().filter(e -> ((Long) e.get("pid")) == pid).toList();
+        }
+    }
+
+    private Scenario() {
+    }
+
+    /** The java running this test: the toolchain JDK, >= 22. */
+    public static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** gcc-built raw SIOCETHTOOL helper, shared by host and guests (same paths). */
+    public static synchronized Path ioctlHelper() {
+        Path bin = BASEDIR.resolve("target/test-bin/ethtool_ioctl");
+        Path src = BASEDIR.resolve("src/test/c/ethtool_ioctl.c");
+        try {
+            if (!Files.exists(bin) || Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(src)) < 0) {
+                Files.createDirectories(bin.getParent());
+                int rc = run(List.of("gcc", "-O2", "-Wall", "-Werror", "-o", bin.toString(), src.toString()),
+                        BASEDIR.resolve("target/test-bin/gcc.log"), 120);
+                if (rc != 0) {
+                    throw new IllegalStateException("gcc failed, see target/test-bin/gcc.log");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bin;
+    }
+
+    public static boolean hasCommand(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, name))) {
+                return true;
+            }
+        }
+        return Files.isExecutable(Path.of("/usr/sbin", name)) || Files.isExecutable(Path.of("/sbin", name));
+    }
+
+    /** Runs the scenario on this host. */
+    public static Result runHere(String backend, Path out) {
+        try {
+            Files.createDirectories(out);
+            int rc = run(List.of("bash", SCRIPT.toString(), java(), JAR.toString(), ioctlHelper().toString(),
+                    backend, out.toString()), out.resolve("scenario.log"), 300);
+            if (rc != 0) {
+                throw new AssertionError("live scenario failed (rc " + rc + "): "
+                        + Files.readString(out.resolve("scenario.log")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return read(backend, out);
+    }
+
+    public static int run(List<String> cmd, Path log, int timeoutSeconds) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError(cmd + " did not finish in " + timeoutSeconds + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return p.exitValue();
+    }
+
+    /** Reads OUT/steps, OUT/events.jsonl, OUT/tracer.rc and OUT/tracer.err. */
+    public static Result read(String backend, Path out) {
+        try {
+            Map<String, Step> steps = new LinkedHashMap<>();
+            Map<String, Iface> ifaces = new LinkedHashMap<>();
+            int parentPid = 0;
+            String parentComm = null;
+            for (String line : Files.readAllLines(out.resolve("steps"))) {
+                String[] f = line.split(" ");
+                switch (f[0]) {
+                    case "step" -> steps.put(f[1], new Step(f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+                    case "iface" -> ifaces.put(f[1], new Iface(f[1], Integer.parseInt(f[2]), Long.parseLong(f[3])));
+                    case "parent" -> {
+                        parentPid = Integer.parseInt(f[1]);
+                        parentComm = f[2];
+                    }
+                    default -> throw new IllegalStateException("bad steps line: " + line);
+                }
+            }
+            List<Map<String, Object>> events = new ArrayList<>();
+            for (String line : Files.readAllLines(out.resolve("events.jsonl"))) {
+                events.add(Json.object(line));
+            }
+            Path rcFile = out.resolve("tracer.rc");
+            int rc = Files.exists(rcFile) ? Integer.parseInt(Files.readString(rcFile).trim()) : -1;
+            return new Result(backend, steps, ifaces, parentPid, parentComm, events, rc,
+                    Files.readString(out.resolve("tracer.err")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.live;
+
+import org.junit.jupiter.api.DynamicTest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * What every backend must report for the live scenario, one test per step.
+ * Where ethtool may use either path (netlink on newer kernels, ioctl as its
+ * fallback) a step accepts either command, but never a wrong one.
+ */
+public final class ScenarioChecks {
+    static final Set<String> FIELDS = Set.of("ts_ns", "backend", "kind", "ifname", "ifindex", "netns", "pid", "tid",
+            "comm", "ppid", "pcomm", "cmd", "cmd_name", "sub_cmd", "sub_cmd_name", "args", "latency_ns", "ret");
+
+    private ScenarioChecks() {
+    }
+
+    public static List<DynamicTest> tests(Scenario.Result r) {
+        boolean kernel = !r.backend().equals("syscall");
+        List<DynamicTest> t = new ArrayList<>();
+        t.add(DynamicTest.dynamicTest("tracer exits 0 on SIGTERM and says it is ready", () -> {
+            assertEquals(0, r.tracerRc(), r.tracerErr());
+            assertTrue(r.tracerErr().startsWith("Tracing ethtool operations (backend: " + r.backend()), r.tracerErr());
+        }));
+        t.add(DynamicTest.dynamicTest("every event has every field, the backend and sane values", () -> {
+            assertFalse(r.events().isEmpty(), "no events at all");
+            for (Map<String, Object> e : r.events()) {
+                assertEquals(FIELDS, e.keySet(), e.toString());
+                assertEquals(r.backend(), e.get("backend"));
+                assertTrue(Set.of("ioctl", "genl").contains(e.get("kind")), e.toString());
+                assertTrue((Long) e.get("ts_ns") > 1_600_000_000_000_000_000L, "ts_ns is epoch ns: " + e);
+                assertTrue((Long) e.get("latency_ns") >= 0, e.toString());
+                assertEquals(e.get("pid"), e.get("tid"), "single-threaded callers: " + e);
+            }
+        }));
+        for (Scenario.Step step : r.steps().values()) {
+            t.add(DynamicTest.dynamicTest("step " + step.name(), () -> checkCaller(r, step)));
+        }
+        Scenario.Iface a = r.ifaces().get("etsnA");
+        Scenario.Iface d = r.ifaces().get("etsnD");
+        Scenario.Iface n = r.ifaces().get("etsnN");
+        t.add(test(r, "ethtool -i: ETHTOOL_GDRVINFO on etsnA", "ethtool_i",
+                ioctl(0x3, "ETHTOOL_GDRVINFO"), a, 0, "-i|--driver"));
+        t.add(test(r, "ethtool -k: features get", "ethtool_k",
+                genl(11, "ETHTOOL_MSG_FEATURES_GET").or(ioctl(0x3a, "ETHTOOL_GFEATURES")), a, 0,
+                "-k|--show-features|--show-offload"));
+        t.add(test(r, "ethtool -K tso off: features set", "ethtool_K_tso",
+                genl(12, "ETHTOOL_MSG_FEATURES_SET").or(ioctl(0x3b, "ETHTOOL_SFEATURES")), a, 0,
+                "-K|--features|--offload"));
+        t.add(test(r, "ethtool -l: channels get", "ethtool_l",
+                genl(17, "ETHTOOL_MSG_CHANNELS_GET").or(ioctl(0x3c, "ETHTOOL_GCHANNELS")), a, 0,
+                "-l|--show-channels"));
+        t.add(test(r, "ethtool -S: statistics", "ethtool_S",
+                ioctl(0x1d, "ETHTOOL_GSTATS").or(genl(32, "ETHTOOL_MSG_STATS_GET")), a, 0, "-S|--statistics"));
+        t.add(DynamicTest.dynamicTest("ethtool -m: module EEPROM on a veth fails", () -> {
+            assertNotEquals(0, r.steps().get("ethtool_m").rc());
+            List<Map<String, Object>> ev = r.eventsOf("ethtool_m").stream()
+                    .filter(genl(31, "ETHTOOL_MSG_MODULE_EEPROM_GET").or(ioctl(0x42, "ETHTOOL_GMODULEINFO")))
+                    .toList();
+            assertFalse(ev.isEmpty(), "no module EEPROM event: " + r.eventsOf("ethtool_m"));
+            ev.forEach(e -> assertDevice(e, a, true));
+            ev.forEach(e -> assertArg(e, "-m|--dump-module-eeprom|--module-info"));
+            if (kernel) {
+                assertTrue(ev.stream().anyMatch(e -> ((Long) e.get("ret")) < 0), "no failing ret: " + ev);
+            }
+        }));
+        t.add(DynamicTest.dynamicTest("ethtool --per-queue --show-coalesce: PERQUEUE/GCOALESCE", () ->
+                assertPerQueue(r, "ethtool_perqueue", a)));
+        t.add(DynamicTest.dynamicTest("raw ioctl 0x0 is UNKNOWN(0x0), never another command", () ->
+                assertUnknown(r, "ioctl_0x0", 0x0, d)));
+        t.add(DynamicTest.dynamicTest("raw ioctl 0xd is UNKNOWN(0xd), never another command", () ->
+                assertUnknown(r, "ioctl_0xd", 0xd, d)));
+        t.add(test(r, "raw ioctl ETHTOOL_GDRVINFO on etsnD", "ioctl_gdrvinfo",
+                ioctl(0x3, "ETHTOOL_GDRVINFO"), d, 0, "-i|--driver"));
+        t.add(DynamicTest.dynamicTest("raw ioctl PERQUEUE with sub-command GCOALESCE", () ->
+                assertPerQueue(r, "ioctl_perqueue", d)));
+        t.add(DynamicTest.dynamicTest("ethtool -i in a second netns names that netns", () -> {
+            List<Map<String, Object>> ev = r.eventsOf("netns_ethtool_i").stream()
+                    .filter(ioctl(0x3, "ETHTOOL_GDRVINFO")).toList();
+            assertEquals(1, ev.size(), r.eventsOf("netns_ethtool_i").toString());
+            assertDevice(ev.get(0), n, kernel);
+            assertEquals(0L, ev.get(0).get("ret"));
+        }));
+        return t;
+    }
+
+    private static DynamicTest test(Scenario.Result r, String name, String step, Predicate<Map<String, Object>> what,
+                                    Scenario.Iface dev, long ret, String arg) {
+        return DynamicTest.dynamicTest(name, () -> {
+            List<Map<String, Object>> ev = r.eventsOf(step).stream().filter(what).toList();
+            assertFalse(ev.isEmpty(), "no matching event for " + step + ": " + r.eventsOf(step));
+            for (Map<String, Object> e : ev) {
+                assertDevice(e, dev, true);
+                assertEquals(ret, e.get("ret"), e.toString());
+                assertArg(e, arg);
+                assertNull(e.get("sub_cmd"));
+                assertNull(e.get("sub_cmd_name"));
+            }
+        });
+    }
+
+    private static void checkCaller(Scenario.Result r, Scenario.Step step) {
+        List<Map<String, Object>> ev = r.eventsOf(step.name());
+        assertFalse(ev.isEmpty(), "no events from step " + step + " (pid " + step.pid() + ")");
+        String comm = step.name().startsWith("ioctl_") ? "ethtool_ioctl" : "ethtool";
+        for (Map<String, Object> e : ev) {
+            assertEquals(comm, e.get("comm"), e.toString());
+            assertEquals((long) r.parentPid(), e.get("ppid"), e.toString());
+            assertEquals(r.parentComm(), e.get("pcomm"), e.toString());
+        }
+    }
+
+    static Predicate<Map<String, Object>> ioctl(int cmd, String name) {
+        return e -> "ioctl".equals(e.get("kind")) && ((Long) e.get("cmd")) == cmd && name.equals(e.get("cmd_name"));
+    }
+
+    static Predicate<Map<String, Object>> genl(int cmd, String name) {
+        return e -> "genl".equals(e.get("kind")) && ((Long) e.get("cmd")) == cmd && name.equals(e.get("cmd_name"));
+    }
+
+    private static void assertDevice(Map<String, Object> e, Scenario.Iface dev, boolean ifindexKnown) {
+        assertEquals(dev.name(), e.get("ifname"), e.toString());
+        assertEquals(dev.netns(), e.get("netns"), e.toString());
+        if (ifindexKnown) {
+            assertEquals((long) dev.ifindex(), e.get("ifindex"), e.toString());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertArg(Map<String, Object> e, String arg) {
+        assertTrue(((List<Object>) e.get("args")).contains(arg), "args lack " + arg + ": " + e);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertPerQueue(Scenario.Result r, String step, Scenario.Iface dev) {
+        List<Map<String, Object>> ev = r.eventsOf(step).stream().filter(ioctl(0x4b, "ETHTOOL_PERQUEUE")).toList();
+        assertEquals(1, ev.size(), r.eventsOf(step).toString());
+        Map<String, Object> e = ev.get(0);
+        assertEquals(14L, e.get("sub_cmd"));
+        assertEquals("ETHTOOL_GCOALESCE", e.get("sub_cmd_name"));
+        assertDevice(e, dev, true);
+        List<Object> args = (List<Object>) e.get("args");
+        assertEquals("-Q|--per-queue", args.get(0));
+        assertEquals("-c|--show-coalesce", args.get(1));
+        assertNotEquals(0L, e.get("ret"), "veth/dummy have no per-queue coalescing: " + e);
+    }
+
+    private static void assertUnknown(Scenario.Result r, String step, int cmd, Scenario.Iface dev) {
+        List<Map<String, Object>> ev = r.eventsOf(step);
+        assertEquals(1, ev.size(), ev.toString());
+        Map<String, Object> e = ev.get(0);
+        assertEquals("ioctl", e.get("kind"));
+        assertEquals((long) cmd, e.get("cmd"));
+        assertEquals(String.format("UNKNOWN(0x%x)", cmd), e.get("cmd_name"));
+        assertEquals(List.of(), e.get("args"));
+        assertEquals(-95L, e.get("ret"), "EOPNOTSUPP: " + e);
+        assertDevice(e, dev, true);
+        if (e.get("sub_cmd") != null) {
+            fail("no sub-command outside PERQUEUE: " + e);
+        }
+    }
+}

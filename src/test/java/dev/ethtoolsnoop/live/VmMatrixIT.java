@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.live;
+
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The live scenario on Debian's own kernels in qemu (TCG), for the fentry and
+ * kprobe backends, which this host's kernel lacks. Each kernel boots once and
+ * runs both backends; the assertions then read what the guest left behind.
+ * -Dethtoolsnoop.vm.kernels=bookworm,sid narrows the matrix while developing.
+ */
+class VmMatrixIT {
+    static final List<String> KERNELS = List.of("bullseye", "bookworm", "trixie", "sid");
+    static final List<String> BACKENDS = List.of("fentry", "kprobe");
+    static final Path RUN = Scenario.BASEDIR.resolve("src/test/vm/run.sh");
+    static final Path GUEST = Scenario.BASEDIR.resolve("src/test/vm/guest-scenarios.sh");
+
+    @TestFactory
+    Stream<DynamicNode> scenarioOnEveryKernelAndBackend() {
+        LiveGate.require(LiveGate.isRoot(), "the VM tier needs root (qemu, apt-get download)");
+        LiveGate.require(Scenario.hasCommand("gcc"), "needs gcc for the raw ioctl helper");
+        List<String> kernels = Arrays.stream(System.getProperty("ethtoolsnoop.vm.kernels",
+                String.join(",", KERNELS)).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (LiveGate.inCi()) {
+            org.junit.jupiter.api.Assertions.assertEquals(KERNELS, kernels, "CI runs the whole matrix");
+        }
+        Path helper = Scenario.ioctlHelper();
+        return kernels.stream().map(kernel -> DynamicContainer.dynamicContainer(kernel,
+                Stream.of(kernel).flatMap(k -> boot(k, helper).stream())));
+    }
+
+    /** Boots the kernel once (lazily, when JUnit reaches it) and turns its results into tests. */
+    private static List<DynamicNode> boot(String kernel, Path helper) {
+        Path out = Scenario.BASEDIR.resolve("target/live/vm-" + kernel);
+        List<DynamicNode> nodes = new ArrayList<>();
+        int rc;
+        try {
+            Files.createDirectories(out);
+            List<String> cmd = new ArrayList<>(List.of("bash", RUN.toString(), kernel, out.toString(),
+                    GUEST.toString(), Scenario.java(), Scenario.JAR.toString(), helper.toString(), out.toString()));
+            cmd.addAll(BACKENDS);
+            rc = Scenario.run(cmd, out.resolve("vm.log"), 1200);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int bootRc = rc;
+        nodes.add(DynamicTest.dynamicTest("boots and runs the scenario", () -> {
+            String log = Files.readString(out.resolve("vm.log"));
+            org.junit.jupiter.api.Assertions.assertTrue(bootRc == 0 || bootRc == 1,
+                    "VM failed (rc " + bootRc + "): " + log);
+            org.junit.jupiter.api.Assertions.assertTrue(Files.exists(out.resolve("uname")), log);
+        }));
+        for (String backend : BACKENDS) {
+            Path dir = out.resolve(backend);
+            if (!Files.exists(dir.resolve("steps")) || !Files.exists(dir.resolve("events.jsonl"))) {
+                nodes.add(DynamicTest.dynamicTest(backend, () -> {
+                    throw new AssertionError(backend + " scenario left no results; tracer said: "
+                            + readOrEmpty(dir.resolve("tracer.err")) + "\nVM log: " + readOrEmpty(out.resolve("vm.log")));
+                }));
+                continue;
+            }
+            nodes.add(DynamicContainer.dynamicContainer(backend, ScenarioChecks.tests(Scenario.read(backend, dir))));
+        }
+        return nodes;
+    }
+
+    private static String readOrEmpty(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
