@@ -106,6 +106,9 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Tests capture stdout here; otherwise events go straight to fd 1, buffered. */
+    static PrintStream stdout;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -153,8 +156,8 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
-        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
-                false, StandardCharsets.UTF_8);
+        PrintStream out = stdout != null ? stdout : new PrintStream(
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
         if (listCommands) {
             CommandList.print(out, json);
             out.flush();

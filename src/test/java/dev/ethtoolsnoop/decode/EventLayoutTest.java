@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.decode;
+
+import dev.ethtoolsnoop.live.LiveGate;
+import dev.ethtoolsnoop.loader.ConfigLayout;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Pins the Java offsets to bpf/ethtoolsnoop.h: compiles a probe program with
+ * the host C compiler and compares every offsetof()/sizeof() with ours.
+ */
+class EventLayoutTest {
+    private static final Path HEADER = Path.of("bpf/ethtoolsnoop.h").toAbsolutePath();
+
+    private static Map<String, Long> cLayout() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("layout");
+        Path src = dir.resolve("layout.c");
+        StringBuilder c = new StringBuilder("""
+                #include <stddef.h>
+                #include <stdio.h>
+                #include <linux/types.h>
+                #include "%s"
+                #define E(f) printf("event.%%s %%zu\\n", #f, offsetof(struct event, f));
+                #define C(f) printf("config.%%s %%zu\\n", #f, offsetof(struct config, f));
+                int main(void) {
+                """.formatted(HEADER));
+        for (String f : List.of("ts_ns", "latency_ns", "tgid", "tid", "ppid", "netns", "ret", "ifindex", "cmd",
+                "sub_cmd", "kind", "backend", "flags", "payload_len", "comm", "pcomm", "ifname")) {
+            c.append("E(").append(f).append(")\n");
+        }
+        for (String f : List.of("min_latency_ns", "filter_netns", "ethtool_genl_family", "filter_pid", "failed_only",
+                "ioctl_useraddr_arg", "filter_comm", "filter_ifname")) {
+            c.append("C(").append(f).append(")\n");
+        }
+        c.append("""
+                printf("event.SIZE %zu\\n", sizeof(struct event));
+                printf("event.EVENT_SIZE %d\\n", EVENT_SIZE);
+                printf("event.PAYLOAD_MAX %d\\n", PAYLOAD_MAX);
+                printf("event.with_payload %zu\\n", sizeof(struct event_with_payload));
+                printf("config.SIZE %zu\\n", sizeof(struct config));
+                printf("config.CONFIG_SIZE %d\\n", CONFIG_SIZE);
+                return 0; }
+                """);
+        Files.writeString(src, c);
+        Path bin = dir.resolve("layout");
+        Process cc = new ProcessBuilder("gcc", "-Wall", "-Werror", "-o", bin.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        String ccOut = new String(cc.getInputStream().readAllBytes());
+        assertEquals(0, cc.waitFor(), ccOut);
+        Process run = new ProcessBuilder(bin.toString()).start();
+        Map<String, Long> m = new HashMap<>();
+        for (String line : new String(run.getInputStream().readAllBytes()).split("\n")) {
+            String[] kv = line.split(" ");
+            m.put(kv[0], Long.parseLong(kv[1]));
+        }
+        assertEquals(0, run.waitFor());
+        return m;
+    }
+
+    @Test
+    void javaOffsetsMatchTheCHeader() throws Exception {
+        LiveGate.require(Files.isExecutable(Path.of("/usr/bin/gcc")), "needs gcc to compile bpf/ethtoolsnoop.h");
+        Map<String, Long> c = cLayout();
+        Map<String, Integer> java = new HashMap<>();
+        java.put("event.ts_ns", EventLayout.TS_NS);
+        java.put("event.latency_ns", EventLayout.LATENCY_NS);
+        java.put("event.tgid", EventLayout.TGID);
+        java.put("event.tid", EventLayout.TID);
+        java.put("event.ppid", EventLayout.PPID);
+        java.put("event.netns", EventLayout.NETNS);
+        java.put("event.ret", EventLayout.RET);
+        java.put("event.ifindex", EventLayout.IFINDEX);
+        java.put("event.cmd", EventLayout.CMD);
+        java.put("event.sub_cmd", EventLayout.SUB_CMD);
+        java.put("event.kind", EventLayout.KIND);
+        java.put("event.backend", EventLayout.BACKEND);
+        java.put("event.flags", EventLayout.FLAGS);
+        java.put("event.payload_len", EventLayout.PAYLOAD_LEN);
+        java.put("event.comm", EventLayout.COMM);
+        java.put("event.pcomm", EventLayout.PCOMM);
+        java.put("event.ifname", EventLayout.IFNAME);
+        java.put("event.SIZE", EventLayout.SIZE);
+        java.put("event.EVENT_SIZE", EventLayout.SIZE);
+        java.put("event.PAYLOAD_MAX", EventLayout.PAYLOAD_MAX);
+        java.put("event.with_payload", EventLayout.SIZE + EventLayout.PAYLOAD_MAX);
+        java.put("config.min_latency_ns", ConfigLayout.MIN_LATENCY_NS);
+        java.put("config.filter_netns", ConfigLayout.FILTER_NETNS);
+        java.put("config.ethtool_genl_family", ConfigLayout.ETHTOOL_GENL_FAMILY);
+        java.put("config.filter_pid", ConfigLayout.FILTER_PID);
+        java.put("config.failed_only", ConfigLayout.FAILED_ONLY);
+        java.put("config.ioctl_useraddr_arg", ConfigLayout.IOCTL_USERADDR_ARG);
+        java.put("config.filter_comm", ConfigLayout.FILTER_COMM);
+        java.put("config.filter_ifname", ConfigLayout.FILTER_IFNAME);
+        java.put("config.SIZE", ConfigLayout.SIZE);
+        java.put("config.CONFIG_SIZE", ConfigLayout.SIZE);
+        assertEquals(java.keySet(), c.keySet());
+        for (var e : java.entrySet()) {
+            assertEquals((long) e.getValue(), c.get(e.getKey()), e.getKey());
+        }
+    }
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.enrich;
+
+import dev.ethtoolsnoop.decode.Backend;
+import dev.ethtoolsnoop.decode.Event;
+import dev.ethtoolsnoop.decode.Kind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class EnricherTest {
+    @TempDir
+    Path sys;
+
+    private static Event event(Kind kind, Backend backend, int cmd, int sub, String ifname, int ifindex, long netns,
+                               boolean hasDev, byte[] payload) {
+        return new Event(1_000, 500, 10, 11, 1, netns, 0, ifindex, cmd, sub, kind, backend, hasDev,
+                "ethtool".getBytes(), "bash".getBytes(), ifname.getBytes(StandardCharsets.UTF_8), payload);
+    }
+
+    @Test
+    void namesIoctlCommandsAndPerQueueSubCommands() {
+        Enricher en = new Enricher(5_000, 7, sys);
+        Operation op = en.enrich(event(Kind.IOCTL, Backend.FENTRY, 0x4b, 0xe, "eth0", 2, 7, true, new byte[0]));
+        assertEquals(6_000, op.timeNs());
+        assertEquals("ETHTOOL_PERQUEUE", op.cmdName());
+        assertEquals(14, op.subCmd());
+        assertEquals("ETHTOOL_GCOALESCE", op.subCmdName());
+        assertEquals("-Q|--per-queue", op.args().get(0));
+        Operation hole = en.enrich(event(Kind.IOCTL, Backend.FENTRY, 0xd, -1, "eth0", 2, 7, true, new byte[0]));
+        assertEquals("UNKNOWN(0xd)", hole.cmdName());
+        assertEquals(List.of(), hole.args());
+        assertNull(hole.subCmd());
+    }
+
+    @Test
+    void syscallNetlinkTakesTheDeviceFromThePayloadAndResolvesItsIndex() throws IOException {
+        Files.createDirectories(sys.resolve("etsnA"));
+        Files.writeString(sys.resolve("etsnA/ifindex"), "9\n");
+        byte[] msg = NetlinkRequestTest.request(NetlinkRequestTest.attr(2, "etsnA\0".getBytes()));
+        Operation op = new Enricher(0, 7, sys).enrich(event(Kind.GENL, Backend.SYSCALL, 17, -1, "", 0, 7, false, msg));
+        assertEquals("etsnA", new String(op.ifname()));
+        assertEquals(9, op.ifindex());
+        assertEquals("ETHTOOL_MSG_CHANNELS_GET", op.cmdName());
+        assertEquals(List.of("-l|--show-channels"), op.args());
+    }
+
+    @Test
+    void neverResolvesAcrossNamespacesOrThroughPaths() throws IOException {
+        Files.createDirectories(sys.resolve("etsnA"));
+        Files.writeString(sys.resolve("etsnA/ifindex"), "9\n");
+        Enricher en = new Enricher(0, 7, sys);
+        assertEquals(0, en.enrich(event(Kind.IOCTL, Backend.SYSCALL, 3, -1, "etsnA", 0, 8, false, new byte[0]))
+                .ifindex());
+        assertEquals(0, en.enrich(event(Kind.IOCTL, Backend.SYSCALL, 3, -1, "../etsnA", 0, 7, false, new byte[0]))
+                .ifindex());
+        // the kernel's own answer is never second-guessed
+        assertEquals(4, en.enrich(event(Kind.IOCTL, Backend.KPROBE, 3, -1, "etsnA", 4, 7, true, new byte[0]))
+                .ifindex());
+    }
+}
