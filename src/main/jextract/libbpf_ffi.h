@@ -5,9 +5,7 @@
  * only the symbols named there end up in dev.ethtoolsnoop.ffi.
  */
 #include <bpf/libbpf.h>
-#include <bpf/btf.h>
 #include <bpf/bpf.h>
-#include <linux/btf.h>
 #include <stdio.h>
 #include <errno.h>
 #include <sys/socket.h>

@@ -65,22 +65,23 @@ public final class Probes implements AutoCloseable {
         Privileges.require();
         byte[] elf = readObject();
         List<String> reasons = new ArrayList<>();
-        try (VmlinuxBtf btf = VmlinuxBtf.load()) {
-            KernelFacts facts = KernelFacts.of(btf);
-            for (Backend backend : choice.candidates()) {
-                try {
-                    return attach(elf, backend, facts, config);
-                } catch (LibbpfException | SetupException e) {
-                    // Capabilities were checked above, so EPERM here is the kernel
-                    // refusing this program type (e.g. no BPF trampolines).
-                    String reason = backend.label() + ": " + e.getMessage();
-                    LOG.debug("backend {} unavailable: {}", backend.label(), e.getMessage());
-                    reasons.add(reason);
-                    LibbpfLog.drainWarnings().forEach(w -> LOG.debug("  {}", w));
-                }
+        KernelFacts facts;
+        try {
+            facts = KernelFacts.of(KernelBtf.read(VMLINUX_BTF));
+        } catch (IOException | RuntimeException e) {
+            throw new SetupException(SetupException.NO_BTF, "cannot read kernel BTF " + VMLINUX_BTF + ": " + e);
+        }
+        for (Backend backend : choice.candidates()) {
+            try {
+                return attach(elf, backend, facts, config);
+            } catch (LibbpfException | SetupException e) {
+                // Capabilities were checked above, so EPERM here is the kernel
+                // refusing this program type (e.g. no BPF trampolines).
+                String reason = backend.label() + ": " + e.getMessage();
+                LOG.debug("backend {} unavailable: {}", backend.label(), e.getMessage());
+                reasons.add(reason);
+                LibbpfLog.drainWarnings().forEach(w -> LOG.debug("  {}", w));
             }
-        } catch (LibbpfException e) {
-            throw new SetupException(SetupException.NO_BTF, "cannot read kernel BTF: " + e.getMessage());
         }
         throw new SetupException(SetupException.NO_BACKEND,
                 "cannot trace ethtool on this kernel: " + String.join("; ", reasons));
@@ -100,7 +101,7 @@ public final class Probes implements AutoCloseable {
     /** What the running kernel offers, from its BTF. */
     record KernelFacts(OptionalInt devEthtoolParams, boolean parseHeader, boolean devGetByName,
                        List<String> genlHandlers) {
-        static KernelFacts of(VmlinuxBtf btf) {
+        static KernelFacts of(KernelBtf btf) {
             return new KernelFacts(btf.paramCount("dev_ethtool"),
                     btf.hasFunction("ethnl_parse_header_dev_get"),
                     btf.hasFunction("__dev_get_by_name"),
