@@ -424,9 +424,17 @@ SEC("kretprobe/ethnl_parse_header_dev_get")
 int BPF_KRETPROBE(kretprobe_parse_header, int ret)
 {
 	struct pending *p = current_pending(KIND_GENL);
+	struct ethnl_req_info *req;
 
-	if (p && p->req && !(p->ev.flags & EVENT_F_HAS_DEV))
-		set_dev(&p->ev, BPF_CORE_READ((struct ethnl_req_info *)p->req, dev));
+	if (!p || !p->req || (p->ev.flags & EVENT_F_HAS_DEV))
+		return 0;
+	/*
+	 * Not BPF_CORE_READ((...)p->req, dev): the macro relocates its whole first
+	 * argument, and struct pending is ours, absent from the kernel's BTF, so
+	 * libbpf would poison the p->req load and the program would not verify.
+	 */
+	req = (struct ethnl_req_info *)p->req;
+	set_dev(&p->ev, BPF_CORE_READ(req, dev));
 	return 0;
 }
 
