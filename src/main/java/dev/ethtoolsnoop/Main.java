@@ -12,7 +12,10 @@ import dev.ethtoolsnoop.loader.Probes;
 import dev.ethtoolsnoop.loader.SetupException;
 import dev.ethtoolsnoop.loader.TraceConfig;
 import dev.ethtoolsnoop.sink.JsonSink;
+import dev.ethtoolsnoop.sink.HistogramSink;
 import dev.ethtoolsnoop.sink.Sink;
+import dev.ethtoolsnoop.sink.SummarySink;
+import dev.ethtoolsnoop.sink.Tee;
 import dev.ethtoolsnoop.sink.TableSink;
 import dev.ethtoolsnoop.sink.Text;
 import picocli.CommandLine;
@@ -31,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +55,8 @@ import java.util.regex.Pattern;
                 "  ethtoolsnoop -p 1234 -p 5678     # only these processes",
                 "  ethtoolsnoop -i eth0 -x          # only failures on eth0",
                 "  ethtoolsnoop -m 50               # only operations slower than 50 ms",
+                "  ethtoolsnoop -m 50 -s            # who makes them, summed up at Ctrl-C",
+                "  ethtoolsnoop --hist -c exporter  # latency histogram per command of one program",
                 "  ethtoolsnoop --backend kprobe    # force a backend",
                 "",
                 "Exit codes: 0 ok, 1 error, 2 bad usage, 3 not permitted, 4 no kernel BTF,",
@@ -82,6 +88,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-m", "--min-latency"}, paramLabel = "MS",
             description = "Only operations at least this slow, in milliseconds.")
     double minLatencyMs;
+
+    @Option(names = {"-s", "--summary"},
+            description = "Instead of events, print at exit a table per (process, interface, command): "
+                    + "count, failures, total/avg/max latency, most total time first.")
+    boolean summary;
+
+    @Option(names = "--hist", description = "Instead of events, print at exit a log2 latency histogram per command.")
+    boolean hist;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
     double durationSeconds;
@@ -171,11 +185,11 @@ public final class Main implements Callable<Integer> {
         }
         long ownNetns = ownNetns();
         try (Probes probes = Probes.attach(config, BackendChoice.valueOf(backendName()))) {
-            Sink sink = json ? new JsonSink(out) : new TableSink(out, timestamp, ownNetns);
             long offset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
             Enricher enricher = new Enricher(offset, ownNetns, Path.of("/sys/class/net"));
-            Tracer tracer = new Tracer(probes, enricher, userSpaceFilter(), sink, count,
-                    (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)));
+            AtomicLong lost = new AtomicLong();
+            Tracer tracer = new Tracer(probes, enricher, userSpaceFilter(), sink(out, ownNetns, lost::get), lost,
+                    count, (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)));
             Signals.onTermination(tracer::requestStop);
             tracer.run(bufferPages, () -> System.err.println("Tracing ethtool operations (backend: "
                     + probes.backend().label() + ", " + probes.probeCount() + " probes). Hit Ctrl-C to end."));
@@ -187,6 +201,20 @@ public final class Main implements Callable<Integer> {
             System.err.println("ethtoolsnoop: " + e.getMessage());
             return 1;
         }
+    }
+
+    private Sink sink(PrintStream out, long ownNetns, java.util.function.LongSupplier lost) {
+        if (!summary && !hist) {
+            return json ? new JsonSink(out) : new TableSink(out, timestamp, ownNetns);
+        }
+        List<Sink> sinks = new java.util.ArrayList<>();
+        if (summary) {
+            sinks.add(new SummarySink(out, json, lost));
+        }
+        if (hist) {
+            sinks.add(new HistogramSink(out, json));
+        }
+        return sinks.size() == 1 ? sinks.get(0) : new Tee(sinks);
     }
 
     /**

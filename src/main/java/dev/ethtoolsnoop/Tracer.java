@@ -11,6 +11,7 @@ import dev.ethtoolsnoop.sink.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /** The pipeline's main loop: perf buffer -> decoder -> enricher -> sink, until told to stop. */
@@ -24,16 +25,18 @@ final class Tracer {
     private final Sink sink;
     private final long maxCount;
     private final long deadlineNanos;
+    private final AtomicLong lost;
     private volatile boolean stopRequested;
     private long emitted;
-    private long lost;
 
     /**
+     * @param lost          counts events the perf buffer dropped
      * @param maxCount      stop after this many operations (0: no limit)
      * @param durationNanos stop after this long (0: no limit)
      */
-    Tracer(Probes probes, Enricher enricher, Predicate<Operation> filter, Sink sink,
+    Tracer(Probes probes, Enricher enricher, Predicate<Operation> filter, Sink sink, AtomicLong lost,
            long maxCount, long durationNanos) {
+        this.lost = lost;
         this.probes = probes;
         this.enricher = enricher;
         this.filter = filter;
@@ -44,10 +47,6 @@ final class Tracer {
 
     void requestStop() {
         stopRequested = true;
-    }
-
-    long lost() {
-        return lost;
     }
 
     /**
@@ -65,7 +64,7 @@ final class Tracer {
                 emitted++;
             }
         }, count -> {
-            lost += count;
+            lost.addAndGet(count);
             LOG.warn("Lost {} events", count);
         })) {
             onReady.run();

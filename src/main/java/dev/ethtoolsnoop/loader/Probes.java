@@ -98,13 +98,19 @@ public final class Probes implements AutoCloseable {
         }
     }
 
-    /** What the running kernel offers, from its BTF. */
+    /**
+     * What the running kernel offers, from its BTF. dev_ethtool() finds its device with
+     * __dev_get_by_name() on older kernels and netdev_get_by_name() on newer ones (6.15
+     * on); both are probed where present. netdevGetByName also requires the
+     * (net, name, tracker, gfp) signature that fexit_netdev_get_by_name is written for.
+     */
     record KernelFacts(OptionalInt devEthtoolParams, boolean parseHeader, boolean devGetByName,
-                       List<String> genlHandlers) {
+                       boolean netdevGetByName, List<String> genlHandlers) {
         static KernelFacts of(KernelBtf btf) {
             return new KernelFacts(btf.paramCount("dev_ethtool"),
                     btf.hasFunction("ethnl_parse_header_dev_get"),
                     btf.hasFunction("__dev_get_by_name"),
+                    btf.paramCount("netdev_get_by_name").orElse(0) == 4,
                     btf.genlDoitHandlers());
         }
     }
@@ -162,6 +168,9 @@ public final class Probes implements AutoCloseable {
                 if (facts.devGetByName()) {
                     on.add("fexit_dev_get_by_name");
                 }
+                if (facts.netdevGetByName()) {
+                    on.add("fexit_netdev_get_by_name");
+                }
                 if (facts.parseHeader()) {
                     on.add("fexit_parse_header");
                 }
@@ -186,6 +195,9 @@ public final class Probes implements AutoCloseable {
                 on.addAll(List.of("kprobe_dev_ethtool", "kretprobe_dev_ethtool"));
                 if (facts.devGetByName()) {
                     on.add("kretprobe_dev_get_by_name");
+                }
+                if (facts.netdevGetByName()) {
+                    on.add("kretprobe_netdev_get_by_name");
                 }
                 if (facts.parseHeader()) {
                     on.addAll(List.of("kprobe_parse_header", "kretprobe_parse_header"));
@@ -219,6 +231,9 @@ public final class Probes implements AutoCloseable {
                 if (facts.devGetByName()) {
                     obj.attachTrace("fexit_dev_get_by_name", "__dev_get_by_name");
                 }
+                if (facts.netdevGetByName()) {
+                    obj.attachTrace("fexit_netdev_get_by_name", "netdev_get_by_name");
+                }
                 if (facts.parseHeader()) {
                     obj.attachTrace("fexit_parse_header", "ethnl_parse_header_dev_get");
                 }
@@ -234,6 +249,9 @@ public final class Probes implements AutoCloseable {
                 obj.attachKprobe("kretprobe_dev_ethtool", true, "dev_ethtool");
                 if (facts.devGetByName()) {
                     obj.attachKprobe("kretprobe_dev_get_by_name", true, "__dev_get_by_name");
+                }
+                if (facts.netdevGetByName()) {
+                    obj.attachKprobe("kretprobe_netdev_get_by_name", true, "netdev_get_by_name");
                 }
                 if (facts.parseHeader()) {
                     obj.attachKprobe("kretprobe_parse_header", true, "ethnl_parse_header_dev_get");
