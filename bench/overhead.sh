@@ -4,9 +4,10 @@
 # each loop runs with the tracer off and on, in alternating blocks, and the
 # best (minimum) of each is compared: this machine's noise only ever adds time. "unrelated" loops are calls the tracer must drop as early as it
 # can (FIONREAD ioctls, UDP sendmsg to loopback); "ethtool" is the traced path.
-# With bpftrace installed, a third column shows the floor: empty BPF programs
-# on the same syscall tracepoints, i.e. what the kernel charges for tracing
-# these system calls at all, before any program does anything.
+# With bpftrace installed, a third column shows the floor: empty bpftrace
+# programs on the raw_syscalls tracepoints (sys_enter/sys_exit, the ones the
+# syscall backend uses), i.e. what the kernel charges for tracing system calls
+# at all, before any program does any work.
 #   bench/overhead.sh [--quick] [--backend NAME]     (root; builds if needed)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,9 +61,7 @@ stop_tracer() {
 
 best() { sort -n | head -1; }
 
-floor_probes='tracepoint:syscalls:sys_enter_ioctl {} tracepoint:syscalls:sys_exit_ioctl {}
- tracepoint:syscalls:sys_enter_sendmsg {} tracepoint:syscalls:sys_exit_sendmsg {}
- tracepoint:syscalls:sys_enter_sendto {} tracepoint:syscalls:sys_exit_sendto {}'
+floor_probes='tracepoint:raw_syscalls:sys_enter {} tracepoint:raw_syscalls:sys_exit {}'
 have_bpftrace=
 if command -v bpftrace >/dev/null; then
     have_bpftrace=1

@@ -303,8 +303,11 @@ static __always_inline void ioctl_begin(struct net *net, struct ifreq *ifr,
 }
 
 /*
- * dev_ethtool() looks its device up with __dev_get_by_name(); catching that
- * return is the only way to learn the ifindex without walking the namespace.
+ * dev_ethtool() looks its device up by name: with __dev_get_by_name() under
+ * RTNL up to 6.14 or so, with netdev_get_by_name() (a tracked reference, taken
+ * before RTNL) since.  Catching that return is the only way to learn the
+ * ifindex without walking the namespace, so both are probed where they exist.
+ * Both are hot lookups: bail out after one map lookup when no ioctl is pending.
  */
 static __always_inline void ioctl_dev_found(struct net_device *dev)
 {
@@ -343,6 +346,13 @@ int BPF_KRETPROBE(kretprobe_dev_get_by_name, struct net_device *dev)
 	return 0;
 }
 
+SEC("kretprobe/netdev_get_by_name")
+int BPF_KRETPROBE(kretprobe_netdev_get_by_name, struct net_device *dev)
+{
+	ioctl_dev_found(dev);
+	return 0;
+}
+
 SEC("fentry/dev_ethtool")
 int BPF_PROG(fentry_dev_ethtool, struct net *net, struct ifreq *ifr, void *useraddr)
 {
@@ -374,6 +384,15 @@ int BPF_PROG(fexit_dev_ethtool_2args, struct net *net, struct ifreq *ifr, int re
 
 SEC("fexit/__dev_get_by_name")
 int BPF_PROG(fexit_dev_get_by_name, struct net *net, const char *name, struct net_device *dev)
+{
+	ioctl_dev_found(dev);
+	return 0;
+}
+
+/* netdev_get_by_name(net, name, tracker, gfp) */
+SEC("fexit/netdev_get_by_name")
+int BPF_PROG(fexit_netdev_get_by_name, struct net *net, const char *name, void *tracker,
+	     unsigned int gfp, struct net_device *dev)
 {
 	ioctl_dev_found(dev);
 	return 0;
@@ -474,21 +493,17 @@ GENL_SLOT(18) GENL_SLOT(19) GENL_SLOT(20) GENL_SLOT(21) GENL_SLOT(22) GENL_SLOT(
 GENL_SLOT(24) GENL_SLOT(25) GENL_SLOT(26) GENL_SLOT(27) GENL_SLOT(28) GENL_SLOT(29)
 GENL_SLOT(30) GENL_SLOT(31)
 
-/* ---- syscall backend: syscall tracepoints, filtered as early as possible ---- */
+/* ---- syscall backend: raw syscall tracepoints, filtered as early as possible ---- */
 
-struct syscall_enter {
-	__u64 common;
-	__s32 nr;
-	__u32 __pad;
-	__u64 args[6];
-};
-
-struct syscall_exit {
-	__u64 common;
-	__s32 nr;
-	__u32 __pad;
-	__s64 ret;
-};
+/*
+ * Raw tracepoints on sys_enter/sys_exit, not the per-syscall tracepoints:
+ * those need tracefs to be found (often not mounted where this backend is
+ * needed), and cost the same per ioctl (bench/overhead.sh). The syscall
+ * number comes in a register, so unrelated calls cost one compare. x86-64.
+ */
+#define NR_ioctl 16
+#define NR_sendto 44
+#define NR_sendmsg 46
 
 /* User-space struct ifreq: the name, then the union holding ifr_data. */
 struct user_ifreq {
@@ -496,19 +511,15 @@ struct user_ifreq {
 	void *data;
 };
 
-SEC("tracepoint/syscalls/sys_enter_ioctl")
-int tp_enter_ioctl(struct syscall_enter *ctx)
+static __always_inline void ioctl_enter(__u64 ifr_user)
 {
 	struct user_ifreq ifr = {};
-	struct pending *p;
+	struct pending *p = begin(KIND_IOCTL, BACKEND_SYSCALL);
 	__u32 cmd[2] = {};
 
-	if (ctx->args[1] != SIOCETHTOOL)
-		return 0;
-	p = begin(KIND_IOCTL, BACKEND_SYSCALL);
 	if (!p)
-		return 0;
-	bpf_probe_read_user(&ifr, sizeof(ifr), (void *)ctx->args[2]);
+		return;
+	bpf_probe_read_user(&ifr, sizeof(ifr), (void *)ifr_user);
 	__builtin_memcpy(p->ev.ifname, ifr.name, IFNAME_LEN);
 	p->ev.ifname[IFNAME_LEN - 1] = 0;
 	bpf_probe_read_user(cmd, sizeof(cmd), ifr.data);
@@ -517,26 +528,6 @@ int tp_enter_ioctl(struct syscall_enter *ctx)
 		p->ev.sub_cmd = cmd[1];
 		p->ev.flags |= EVENT_F_HAS_SUB_CMD;
 	}
-	return 0;
-}
-
-static __always_inline void syscall_finish(struct syscall_exit *ctx, __u8 kind)
-{
-	long ret = ctx->ret;
-
-	if (!inflight)
-		return;
-	/* sendmsg/sendto return a byte count; the request itself succeeded in sending */
-	if (kind == KIND_GENL && ret > 0)
-		ret = 0;
-	finish(ctx, kind, ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_ioctl")
-int tp_exit_ioctl(struct syscall_exit *ctx)
-{
-	syscall_finish(ctx, KIND_IOCTL);
-	return 0;
 }
 
 struct nl_genl_hdr {
@@ -604,13 +595,6 @@ static __always_inline void genl_send_begin(__u64 fd, const void *buf, __u64 len
 		p->ev.payload_len = sizeof(hdr); /* short message near a page end */
 }
 
-SEC("tracepoint/syscalls/sys_enter_sendto")
-int tp_enter_sendto(struct syscall_enter *ctx)
-{
-	genl_send_begin(ctx->args[0], (const void *)ctx->args[1], ctx->args[2]);
-	return 0;
-}
-
 /* x86-64 struct user_msghdr up to msg_iovlen, and struct iovec */
 struct user_msghdr_head {
 	void *msg_name;
@@ -624,31 +608,60 @@ struct user_iovec {
 	__u64 iov_len;
 };
 
-SEC("tracepoint/syscalls/sys_enter_sendmsg")
-int tp_enter_sendmsg(struct syscall_enter *ctx)
+static __always_inline void sendmsg_enter(__u64 fd, __u64 msg_user)
 {
 	struct user_msghdr_head msg;
 	struct user_iovec iov;
 
-	if (bpf_probe_read_user(&msg, sizeof(msg), (void *)ctx->args[1]) || !msg.msg_iovlen)
-		return 0;
+	if (bpf_probe_read_user(&msg, sizeof(msg), (void *)msg_user) || !msg.msg_iovlen)
+		return;
 	if (bpf_probe_read_user(&iov, sizeof(iov), msg.msg_iov))
+		return;
+	genl_send_begin(fd, iov.iov_base, iov.iov_len);
+}
+
+SEC("raw_tracepoint/sys_enter")
+int raw_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	long nr = ctx->args[1];
+	struct pt_regs *regs;
+
+	/* every system call on the host passes here: decide on the number alone */
+	if (nr != NR_ioctl && nr != NR_sendto && nr != NR_sendmsg)
 		return 0;
-	genl_send_begin(ctx->args[0], iov.iov_base, iov.iov_len);
+	regs = (struct pt_regs *)ctx->args[0];
+	if (nr == NR_ioctl) {
+		if (BPF_CORE_READ(regs, si) == SIOCETHTOOL)
+			ioctl_enter(BPF_CORE_READ(regs, dx));
+	} else if (cfg.ethtool_genl_family) {
+		if (nr == NR_sendto)
+			genl_send_begin(BPF_CORE_READ(regs, di), (const void *)BPF_CORE_READ(regs, si),
+					BPF_CORE_READ(regs, dx));
+		else
+			sendmsg_enter(BPF_CORE_READ(regs, di), BPF_CORE_READ(regs, si));
+	}
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_sendto")
-int tp_exit_sendto(struct syscall_exit *ctx)
+SEC("raw_tracepoint/sys_exit")
+int raw_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	syscall_finish(ctx, KIND_GENL);
-	return 0;
-}
+	long ret = ctx->args[1];
+	struct pending *p;
+	__u64 id;
 
-SEC("tracepoint/syscalls/sys_exit_sendmsg")
-int tp_exit_sendmsg(struct syscall_exit *ctx)
-{
-	syscall_finish(ctx, KIND_GENL);
+	/* one global load decides for almost every exit */
+	if (!inflight)
+		return 0;
+	/* a thread is in one system call at a time: a pending op is this one */
+	id = bpf_get_current_pid_tgid();
+	p = bpf_map_lookup_elem(&pending, &id);
+	if (!p || p->ev.backend != BACKEND_SYSCALL)
+		return 0;
+	/* sendmsg/sendto return a byte count: the request was sent */
+	if (p->ev.kind == KIND_GENL && ret > 0)
+		ret = 0;
+	finish(ctx, p->ev.kind, ret);
 	return 0;
 }
 

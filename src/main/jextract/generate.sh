@@ -26,7 +26,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function bpf_program__set_attach_target \
   --include-function bpf_program__attach_kprobe \
   --include-function bpf_program__attach_trace \
-  --include-function bpf_program__attach_tracepoint \
+  --include-function bpf_program__attach_raw_tracepoint \
   --include-function bpf_object__next_program \
   --include-function bpf_program__name \
   --include-function bpf_link__destroy \
@@ -46,6 +46,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function sendto \
   --include-function recv \
   --include-function close \
+  --include-function poll \
   --include-typedef libbpf_print_fn_t \
   --include-typedef perf_buffer_sample_fn \
   --include-typedef perf_buffer_lost_fn \
@@ -53,4 +54,6 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-constant AF_NETLINK \
   --include-constant SOCK_RAW \
   --include-constant SOCK_CLOEXEC \
+  --include-constant POLLERR \
+  --include-constant POLLHUP \
   src/main/jextract/libbpf_ffi.h

@@ -10,3 +10,4 @@
 #include <errno.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <poll.h>

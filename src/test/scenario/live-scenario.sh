@@ -7,6 +7,10 @@
 #   OUT/events.jsonl  tracer stdout     OUT/tracer.err  tracer stderr
 #   OUT/steps         "step NAME PID RC" and "iface NAME IFINDEX NETNS" facts
 #   OUT/tracer.rc     the tracer's exit code
+# Beside the unfiltered tracer, filtered ones (-p, -c, -i, --netns, -x, -m,
+# and -s --hist) watch the same operations, so each filter can be checked
+# against the unfiltered record: OUT/filter-NAME.{jsonl,err,rc}, their
+# arguments in OUT/filters ("NAME ARGS...").
 # usage: live-scenario.sh JAVA JAR IOCTL_HELPER BACKEND OUT
 set -euo pipefail
 
@@ -15,7 +19,10 @@ mkdir -p "$out"
 : >"$out/steps"
 ns=etsn-ns-$$
 
+declare -A pids
+trigger=
 cleanup() {
+    kill "${pids[@]}" $trigger 2>/dev/null || true
     ip link del etsnA 2>/dev/null || true
     ip link del etsnD 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
@@ -35,21 +42,53 @@ echo "iface etsnD $(cat /sys/class/net/etsnD/ifindex) $(netns_of /proc/self/ns/n
 echo "iface etsnN $(ip netns exec "$ns" cat /sys/class/net/etsnN/ifindex) $(netns_of /run/netns/"$ns")" >>"$out/steps"
 echo "parent $$ $(cat /proc/$$/comm)" >>"$out/steps"
 
-"$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-    -jar "$jar" --json --backend "$backend" >"$out/events.jsonl" 2>"$out/tracer.err" &
-tracer=$!
-for _ in $(seq 1 1200); do
-    grep -q '^Tracing ethtool operations' "$out/tracer.err" && break
-    kill -0 "$tracer" 2>/dev/null || break
-    sleep 0.1
+# A process whose pid is known before it runs ethtool, for the -p filter:
+# it waits on a fifo, then execs ethtool (same pid).
+fifo=$(mktemp -u /tmp/etsn-trigger.XXXXXX)
+mkfifo "$fifo"
+(read -r _ <"$fifo"; exec ethtool -i etsnA) >"$out/step-ethtool_i_by_pid.out" 2>&1 &
+trigger=$!
+nsino=$(netns_of /run/netns/"$ns")
+
+start_tracer() { # NAME OUTFILE ERRFILE ARGS...
+    local name=$1 outfile=$2 errfile=$3
+    shift 3
+    "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m \
+        -jar "$jar" --json --backend "$backend" "$@" >"$outfile" 2>"$errfile" &
+    pids[$name]=$!
+}
+start_tracer main "$out/events.jsonl" "$out/tracer.err"
+: >"$out/filters"
+while read -r name args; do
+    echo "$name $args" >>"$out/filters"
+    # shellcheck disable=SC2086 # args are words
+    start_tracer "$name" "$out/filter-$name.jsonl" "$out/filter-$name.err" $args
+done <<EOF_FILTERS
+pid -p $trigger
+comm -c ethtool_ioctl
+iface -i etsnD
+netns --netns $nsino
+failed -x
+minlat_all -m 0.000001
+minlat_none -m 60000
+agg -s --hist
+EOF_FILTERS
+
+errfile() { [[ $1 == main ]] && echo "$out/tracer.err" || echo "$out/filter-$1.err"; }
+for name in "${!pids[@]}"; do
+    for _ in $(seq 1 1800); do
+        grep -q '^Tracing ethtool operations' "$(errfile "$name")" && break
+        kill -0 "${pids[$name]}" 2>/dev/null || break
+        sleep 0.1
+    done
+    if ! grep -q '^Tracing ethtool operations' "$(errfile "$name")"; then
+        echo "tracer $name did not get ready:" >&2
+        cat "$(errfile "$name")" >&2
+        kill "${pids[@]}" "$trigger" 2>/dev/null || true
+        wait || true
+        exit 1
+    fi
 done
-if ! grep -q '^Tracing ethtool operations' "$out/tracer.err"; then
-    echo "tracer did not get ready:" >&2
-    cat "$out/tracer.err" >&2
-    kill "$tracer" 2>/dev/null || true
-    wait "$tracer" || true
-    exit 1
-fi
 
 # Each step runs in the background so its pid is known before it ends.
 step() {
@@ -72,11 +111,23 @@ step ioctl_0x0 "$ioctl_helper" etsnD 0x0
 step ioctl_0xd "$ioctl_helper" etsnD 0xd
 step ioctl_gdrvinfo "$ioctl_helper" etsnD 0x3
 step ioctl_perqueue "$ioctl_helper" etsnD 0x4b 0xe
+step ioctl_thread "$ioctl_helper" --thread etsnD 0x3
 step netns_ethtool_i ip netns exec "$ns" ethtool -i etsnN
+echo go >"$fifo"
+rc=0
+wait "$trigger" || rc=$?
+echo "step ethtool_i_by_pid $trigger $rc" >>"$out/steps"
+rm -f "$fifo"
 
 sleep 1
 # SIGTERM: a background job of a script starts with SIGINT ignored
-kill -TERM "$tracer"
-rc=0
-wait "$tracer" || rc=$?
-echo "$rc" >"$out/tracer.rc"
+kill -TERM "${pids[@]}"
+for name in "${!pids[@]}"; do
+    rc=0
+    wait "${pids[$name]}" || rc=$?
+    if [[ $name == main ]]; then
+        echo "$rc" >"$out/tracer.rc"
+    else
+        echo "$rc" >"$out/filter-$name.rc"
+    fi
+done

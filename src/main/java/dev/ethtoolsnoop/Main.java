@@ -12,6 +12,7 @@ import dev.ethtoolsnoop.loader.Probes;
 import dev.ethtoolsnoop.loader.SetupException;
 import dev.ethtoolsnoop.loader.TraceConfig;
 import dev.ethtoolsnoop.sink.JsonSink;
+import dev.ethtoolsnoop.sink.PipeWatch;
 import dev.ethtoolsnoop.sink.HistogramSink;
 import dev.ethtoolsnoop.sink.Sink;
 import dev.ethtoolsnoop.sink.SummarySink;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -188,8 +190,9 @@ public final class Main implements Callable<Integer> {
             long offset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
             Enricher enricher = new Enricher(offset, ownNetns, Path.of("/sys/class/net"));
             AtomicLong lost = new AtomicLong();
+            BooleanSupplier outputGone = stdout != null ? () -> false : () -> PipeWatch.readerGone(1);
             Tracer tracer = new Tracer(probes, enricher, userSpaceFilter(), sink(out, ownNetns, lost::get), lost,
-                    count, (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)));
+                    outputGone, count, (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)));
             Signals.onTermination(tracer::requestStop);
             tracer.run(bufferPages, () -> System.err.println("Tracing ethtool operations (backend: "
                     + probes.backend().label() + ", " + probes.probeCount() + " probes). Hit Ctrl-C to end."));

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /** The pipeline's main loop: perf buffer -> decoder -> enricher -> sink, until told to stop. */
@@ -26,17 +27,20 @@ final class Tracer {
     private final long maxCount;
     private final long deadlineNanos;
     private final AtomicLong lost;
+    private final BooleanSupplier outputGone;
     private volatile boolean stopRequested;
     private long emitted;
 
     /**
      * @param lost          counts events the perf buffer dropped
+     * @param outputGone    true once nobody reads our output any more
      * @param maxCount      stop after this many operations (0: no limit)
      * @param durationNanos stop after this long (0: no limit)
      */
     Tracer(Probes probes, Enricher enricher, Predicate<Operation> filter, Sink sink, AtomicLong lost,
-           long maxCount, long durationNanos) {
+           BooleanSupplier outputGone, long maxCount, long durationNanos) {
         this.lost = lost;
+        this.outputGone = outputGone;
         this.probes = probes;
         this.enricher = enricher;
         this.filter = filter;
@@ -70,8 +74,8 @@ final class Tracer {
             onReady.run();
             while (!stopRequested) {
                 buffer.poll(POLL_MS);
-                if (!sink.flush()) {
-                    break; // the reader went away
+                if (!sink.flush() || outputGone.getAsBoolean()) {
+                    return; // the reader went away: nothing more can be shown
                 }
                 if ((maxCount > 0 && emitted >= maxCount) || System.nanoTime() >= deadlineNanos) {
                     break;

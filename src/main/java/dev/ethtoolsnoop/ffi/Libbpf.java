@@ -69,6 +69,24 @@ public class Libbpf {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
+    private static final int POLLERR = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define POLLERR 8
+     * }
+     */
+    public static int POLLERR() {
+        return POLLERR;
+    }
+    private static final int POLLHUP = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define POLLHUP 16
+     * }
+     */
+    public static int POLLHUP() {
+        return POLLHUP;
+    }
 
     private static class vsnprintf {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
@@ -898,15 +916,14 @@ public class Libbpf {
         }
     }
 
-    private static class bpf_program__attach_tracepoint {
+    private static class bpf_program__attach_raw_tracepoint {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            Libbpf.C_POINTER,
             Libbpf.C_POINTER,
             Libbpf.C_POINTER,
             Libbpf.C_POINTER
         );
 
-        public static final MemorySegment ADDR = Libbpf.findOrThrow("bpf_program__attach_tracepoint");
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("bpf_program__attach_raw_tracepoint");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -914,45 +931,45 @@ public class Libbpf {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * struct bpf_link *bpf_program__attach_tracepoint(const struct bpf_program *prog, const char *tp_category, const char *tp_name)
+     * struct bpf_link *bpf_program__attach_raw_tracepoint(const struct bpf_program *prog, const char *tp_name)
      * }
      */
-    public static FunctionDescriptor bpf_program__attach_tracepoint$descriptor() {
-        return bpf_program__attach_tracepoint.DESC;
+    public static FunctionDescriptor bpf_program__attach_raw_tracepoint$descriptor() {
+        return bpf_program__attach_raw_tracepoint.DESC;
     }
 
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * struct bpf_link *bpf_program__attach_tracepoint(const struct bpf_program *prog, const char *tp_category, const char *tp_name)
+     * struct bpf_link *bpf_program__attach_raw_tracepoint(const struct bpf_program *prog, const char *tp_name)
      * }
      */
-    public static MethodHandle bpf_program__attach_tracepoint$handle() {
-        return bpf_program__attach_tracepoint.HANDLE;
+    public static MethodHandle bpf_program__attach_raw_tracepoint$handle() {
+        return bpf_program__attach_raw_tracepoint.HANDLE;
     }
 
     /**
      * Address for:
      * {@snippet lang=c :
-     * struct bpf_link *bpf_program__attach_tracepoint(const struct bpf_program *prog, const char *tp_category, const char *tp_name)
+     * struct bpf_link *bpf_program__attach_raw_tracepoint(const struct bpf_program *prog, const char *tp_name)
      * }
      */
-    public static MemorySegment bpf_program__attach_tracepoint$address() {
-        return bpf_program__attach_tracepoint.ADDR;
+    public static MemorySegment bpf_program__attach_raw_tracepoint$address() {
+        return bpf_program__attach_raw_tracepoint.ADDR;
     }
 
     /**
      * {@snippet lang=c :
-     * struct bpf_link *bpf_program__attach_tracepoint(const struct bpf_program *prog, const char *tp_category, const char *tp_name)
+     * struct bpf_link *bpf_program__attach_raw_tracepoint(const struct bpf_program *prog, const char *tp_name)
      * }
      */
-    public static MemorySegment bpf_program__attach_tracepoint(MemorySegment prog, MemorySegment tp_category, MemorySegment tp_name) {
-        var mh$ = bpf_program__attach_tracepoint.HANDLE;
+    public static MemorySegment bpf_program__attach_raw_tracepoint(MemorySegment prog, MemorySegment tp_name) {
+        var mh$ = bpf_program__attach_raw_tracepoint.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("bpf_program__attach_tracepoint", prog, tp_category, tp_name);
+                traceDowncall("bpf_program__attach_raw_tracepoint", prog, tp_name);
             }
-            return (MemorySegment)mh$.invokeExact(prog, tp_category, tp_name);
+            return (MemorySegment)mh$.invokeExact(prog, tp_name);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -1803,6 +1820,66 @@ public class Libbpf {
                 traceDowncall("close", __fd);
             }
             return (int)mh$.invokeExact(__fd);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class poll {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libbpf.C_INT,
+            Libbpf.C_POINTER,
+            Libbpf.C_LONG,
+            Libbpf.C_INT
+        );
+
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("poll");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int poll(struct pollfd *__fds, nfds_t __nfds, int __timeout)
+     * }
+     */
+    public static FunctionDescriptor poll$descriptor() {
+        return poll.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int poll(struct pollfd *__fds, nfds_t __nfds, int __timeout)
+     * }
+     */
+    public static MethodHandle poll$handle() {
+        return poll.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int poll(struct pollfd *__fds, nfds_t __nfds, int __timeout)
+     * }
+     */
+    public static MemorySegment poll$address() {
+        return poll.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int poll(struct pollfd *__fds, nfds_t __nfds, int __timeout)
+     * }
+     */
+    public static int poll(MemorySegment __fds, long __nfds, int __timeout) {
+        var mh$ = poll.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("poll", __fds, __nfds, __timeout);
+            }
+            return (int)mh$.invokeExact(__fds, __nfds, __timeout);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

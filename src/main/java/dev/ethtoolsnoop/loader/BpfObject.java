@@ -90,10 +90,9 @@ final class BpfObject implements AutoCloseable {
         links.add(Native.check(Libbpf.bpf_program__attach_trace(program(prog)), prog + " at " + function));
     }
 
-    void attachTracepoint(String prog, String category, String name) throws LibbpfException {
-        links.add(Native.check(Libbpf.bpf_program__attach_tracepoint(
-                program(prog), arena.allocateFrom(category), arena.allocateFrom(name)),
-                "tracepoint " + category + "/" + name));
+    void attachRawTracepoint(String prog, String tracepoint) throws LibbpfException {
+        links.add(Native.check(Libbpf.bpf_program__attach_raw_tracepoint(program(prog),
+                arena.allocateFrom(tracepoint)), "raw tracepoint " + tracepoint));
     }
 
     void updateElem(String map, MemorySegment key, MemorySegment value) throws LibbpfException {

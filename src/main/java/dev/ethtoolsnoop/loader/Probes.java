@@ -34,12 +34,9 @@ public final class Probes implements AutoCloseable {
 
     private final BpfObject obj;
     private final Backend backend;
-    private final Tracefs tracefs;
-
-    private Probes(BpfObject obj, Backend backend, Tracefs tracefs) {
+    private Probes(BpfObject obj, Backend backend) {
         this.obj = obj;
         this.backend = backend;
-        this.tracefs = tracefs;
     }
 
     public Backend backend() {
@@ -117,7 +114,6 @@ public final class Probes implements AutoCloseable {
 
     private static Probes attach(byte[] elf, Backend backend, KernelFacts facts, TraceConfig config)
             throws LibbpfException, SetupException {
-        Tracefs tracefs = null;
         BpfObject obj = BpfObject.open(elf);
         try {
             Set<String> enabled = enable(obj, backend, facts);
@@ -141,16 +137,10 @@ public final class Probes implements AutoCloseable {
                     obj.updateElem("pid_filter", key, one);
                 }
             }
-            if (backend == Backend.SYSCALL) {
-                tracefs = Tracefs.ensureMounted();
-            }
             attachAll(obj, backend, facts);
-            return new Probes(obj, backend, tracefs);
+            return new Probes(obj, backend);
         } catch (LibbpfException | SetupException | RuntimeException e) {
             obj.close();
-            if (tracefs != null) {
-                tracefs.close();
-            }
             throw e;
         }
     }
@@ -206,8 +196,7 @@ public final class Probes implements AutoCloseable {
                     on.addAll(List.of("kprobe_genl_doit", "kretprobe_genl_doit"));
                 }
             }
-            case SYSCALL -> on.addAll(List.of("tp_enter_ioctl", "tp_exit_ioctl", "tp_enter_sendto",
-                    "tp_exit_sendto", "tp_enter_sendmsg", "tp_exit_sendmsg"));
+            case SYSCALL -> on.addAll(List.of("raw_sys_enter", "raw_sys_exit"));
         }
         return on;
     }
@@ -263,12 +252,8 @@ public final class Probes implements AutoCloseable {
                 obj.attachKprobe("kprobe_dev_ethtool", false, "dev_ethtool");
             }
             case SYSCALL -> {
-                for (String call : List.of("ioctl", "sendto", "sendmsg")) {
-                    obj.attachTracepoint("tp_exit_" + call, "syscalls", "sys_exit_" + call);
-                }
-                for (String call : List.of("ioctl", "sendto", "sendmsg")) {
-                    obj.attachTracepoint("tp_enter_" + call, "syscalls", "sys_enter_" + call);
-                }
+                obj.attachRawTracepoint("raw_sys_exit", "sys_exit");
+                obj.attachRawTracepoint("raw_sys_enter", "sys_enter");
             }
         }
     }
@@ -276,8 +261,5 @@ public final class Probes implements AutoCloseable {
     @Override
     public void close() {
         obj.close();
-        if (tracefs != null) {
-            tracefs.close();
-        }
     }
 }

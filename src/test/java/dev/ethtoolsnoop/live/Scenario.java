@@ -28,9 +28,14 @@ public final class Scenario {
     public record Iface(String name, int ifindex, long netns) {
     }
 
+    /** A filtered tracer that ran beside the unfiltered one. */
+    public record Filtered(String name, String args, List<Map<String, Object>> output, int rc, String err) {
+    }
+
     /** What one backend's run left behind. */
     public record Result(String backend, Map<String, Step> steps, Map<String, Iface> ifaces, int parentPid,
-                         String parentComm, List<Map<String, Object>> events, int tracerRc, String tracerErr) {
+                         String parentComm, List<Map<String, Object>> events, int tracerRc, String tracerErr,
+                         Map<String, Filtered> filters) {
 
         public List<Map<String, Object>> eventsOf(String step) {
             int pid = steps.get(step).pid();
@@ -53,7 +58,7 @@ public final class Scenario {
         try {
             if (!Files.exists(bin) || Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(src)) < 0) {
                 Files.createDirectories(bin.getParent());
-                int rc = run(List.of("gcc", "-O2", "-Wall", "-Werror", "-o", bin.toString(), src.toString()),
+                int rc = run(List.of("gcc", "-O2", "-Wall", "-Werror", "-pthread", "-o", bin.toString(), src.toString()),
                         BASEDIR.resolve("target/test-bin/gcc.log"), 120);
                 if (rc != 0) {
                     throw new IllegalStateException("gcc failed, see target/test-bin/gcc.log");
@@ -105,6 +110,18 @@ public final class Scenario {
         return p.exitValue();
     }
 
+    private static List<Map<String, Object>> jsonLines(Path file) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            out.add(Json.object(line));
+        }
+        return out;
+    }
+
+    private static int rc(Path file) throws IOException {
+        return Files.exists(file) ? Integer.parseInt(Files.readString(file).trim()) : -1;
+    }
+
     /** Reads OUT/steps, OUT/events.jsonl, OUT/tracer.rc and OUT/tracer.err. */
     public static Result read(String backend, Path out) {
         try {
@@ -124,14 +141,15 @@ public final class Scenario {
                     default -> throw new IllegalStateException("bad steps line: " + line);
                 }
             }
-            List<Map<String, Object>> events = new ArrayList<>();
-            for (String line : Files.readAllLines(out.resolve("events.jsonl"))) {
-                events.add(Json.object(line));
+            Map<String, Filtered> filters = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(out.resolve("filters"))) {
+                String name = line.split(" ", 2)[0];
+                filters.put(name, new Filtered(name, line.substring(name.length()).trim(),
+                        jsonLines(out.resolve("filter-" + name + ".jsonl")), rc(out.resolve("filter-" + name + ".rc")),
+                        Files.readString(out.resolve("filter-" + name + ".err"))));
             }
-            Path rcFile = out.resolve("tracer.rc");
-            int rc = Files.exists(rcFile) ? Integer.parseInt(Files.readString(rcFile).trim()) : -1;
-            return new Result(backend, steps, ifaces, parentPid, parentComm, events, rc,
-                    Files.readString(out.resolve("tracer.err")));
+            return new Result(backend, steps, ifaces, parentPid, parentComm, jsonLines(out.resolve("events.jsonl")),
+                    rc(out.resolve("tracer.rc")), Files.readString(out.resolve("tracer.err")), filters);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -44,7 +44,9 @@ public final class ScenarioChecks {
                 assertTrue(Set.of("ioctl", "genl").contains(e.get("kind")), e.toString());
                 assertTrue((Long) e.get("ts_ns") > 1_600_000_000_000_000_000L, "ts_ns is epoch ns: " + e);
                 assertTrue((Long) e.get("latency_ns") >= 0, e.toString());
-                assertEquals(e.get("pid"), e.get("tid"), "single-threaded callers: " + e);
+                if (((Long) e.get("pid")) != r.steps().get("ioctl_thread").pid()) {
+                    assertEquals(e.get("pid"), e.get("tid"), "single-threaded callers: " + e);
+                }
             }
         }));
         for (Scenario.Step step : r.steps().values()) {
@@ -86,6 +88,15 @@ public final class ScenarioChecks {
                 assertUnknown(r, "ioctl_0xd", 0xd, d)));
         t.add(test(r, "raw ioctl ETHTOOL_GDRVINFO on etsnD", "ioctl_gdrvinfo",
                 ioctl(0x3, "ETHTOOL_GDRVINFO"), d, 0L, "-i|--driver"));
+        t.add(DynamicTest.dynamicTest("an ioctl from a second thread: pid is the process, tid the thread", () -> {
+            Scenario.Step step = r.steps().get("ioctl_thread");
+            List<Map<String, Object>> ev = r.eventsOf("ioctl_thread");
+            assertEquals(1, ev.size(), ev.toString());
+            assertNotEquals((long) step.pid(), ev.get(0).get("tid"), ev.toString());
+            assertTrue(((Long) ev.get(0).get("tid")) > step.pid(), "a thread of the step: " + ev);
+            assertEquals("ETHTOOL_GDRVINFO", ev.get(0).get("cmd_name"));
+            assertDevice(ev.get(0), d, true);
+        }));
         t.add(DynamicTest.dynamicTest("raw ioctl PERQUEUE with sub-command GCOALESCE", () ->
                 assertPerQueue(r, "ioctl_perqueue", d)));
         t.add(DynamicTest.dynamicTest("ethtool -i in a second netns names that netns", () -> {
@@ -94,6 +105,108 @@ public final class ScenarioChecks {
             assertEquals(1, ev.size(), r.eventsOf("netns_ethtool_i").toString());
             assertDevice(ev.get(0), n, kernel);
             assertEquals(0L, ev.get(0).get("ret"));
+        }));
+        t.addAll(filterTests(r));
+        return t;
+    }
+
+    private static String key(Map<String, Object> e) {
+        return e.get("pid") + "|" + e.get("kind") + "|" + e.get("cmd") + "|" + e.get("sub_cmd") + "|"
+                + e.get("ifname") + "|" + e.get("ret");
+    }
+
+    private static Map<String, Long> multiset(List<Map<String, Object>> events) {
+        return events.stream().collect(java.util.stream.Collectors.groupingBy(ScenarioChecks::key,
+                java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+    }
+
+    private static String command(Map<String, Object> e) {
+        return e.get("sub_cmd_name") == null ? (String) e.get("cmd_name")
+                : e.get("cmd_name") + "/" + e.get("sub_cmd_name");
+    }
+
+    /**
+     * Each filtered tracer watched the same operations as the unfiltered one:
+     * it must have kept exactly the unfiltered events its filter matches.
+     */
+    static List<DynamicTest> filterTests(Scenario.Result r) {
+        Set<Long> ours = new java.util.HashSet<>();
+        r.steps().values().forEach(s -> ours.add((long) s.pid()));
+        List<Map<String, Object>> all = r.events().stream().filter(e -> ours.contains((Long) e.get("pid"))).toList();
+        long byPid = r.steps().get("ethtool_i_by_pid").pid();
+        long otherNetns = r.ifaces().get("etsnN").netns();
+        Map<String, Predicate<Map<String, Object>>> preds = new java.util.LinkedHashMap<>();
+        preds.put("pid", e -> ((Long) e.get("pid")) == byPid);
+        preds.put("comm", e -> "ethtool_ioctl".equals(e.get("comm")));
+        preds.put("iface", e -> "etsnD".equals(e.get("ifname")));
+        preds.put("netns", e -> ((Long) e.get("netns")) == otherNetns);
+        preds.put("failed", e -> ((Long) e.get("ret")) != 0);
+        List<DynamicTest> t = new ArrayList<>();
+        for (var p : preds.entrySet()) {
+            Scenario.Filtered f = r.filters().get(p.getKey());
+            t.add(DynamicTest.dynamicTest("filter " + f.args() + " keeps exactly the matching operations", () -> {
+                assertEquals(0, f.rc(), f.err());
+                for (Map<String, Object> e : f.output()) {
+                    assertTrue(p.getValue().test(e), "filtered output has a non-matching event: " + e);
+                }
+                Map<String, Long> expected = multiset(all.stream().filter(p.getValue()).toList());
+                assertFalse(expected.isEmpty(), "the scenario must exercise " + f.args());
+                assertEquals(expected, multiset(f.output().stream()
+                        .filter(e -> ours.contains((Long) e.get("pid"))).toList()));
+            }));
+        }
+        // Every tracer times each call itself (and, attached together, they time
+        // each other's programs too), so -m is checked where the answer cannot
+        // depend on that: a 1 ns bound keeps everything, a 60 s bound nothing.
+        for (var bound : List.of(java.util.Map.entry("minlat_all", 1L), java.util.Map.entry("minlat_none",
+                60_000_000_000L))) {
+            Scenario.Filtered f = r.filters().get(bound.getKey());
+            t.add(DynamicTest.dynamicTest("filter " + f.args() + " keeps operations at least that slow", () -> {
+                assertEquals(0, f.rc(), f.err());
+                for (Map<String, Object> e : f.output()) {
+                    assertTrue((Long) e.get("latency_ns") >= bound.getValue(), "faster than the bound: " + e);
+                }
+                Map<String, Long> expected = multiset(all.stream()
+                        .filter(e -> (Long) e.get("latency_ns") >= bound.getValue()).toList());
+                assertEquals(expected, multiset(f.output().stream()
+                        .filter(e -> ours.contains((Long) e.get("pid"))).toList()));
+            }));
+        }
+        Scenario.Filtered agg = r.filters().get("agg");
+        t.add(DynamicTest.dynamicTest("-s counts equal the operations issued, per process, interface, command", () -> {
+            assertEquals(0, agg.rc(), agg.err());
+            Map<String, long[]> expected = new java.util.TreeMap<>();
+            for (Map<String, Object> e : all) {
+                long[] c = expected.computeIfAbsent(e.get("pid") + "|" + e.get("comm") + "|" + e.get("ifname") + "|"
+                        + command(e), k -> new long[2]);
+                c[0]++;
+                c[1] += ((Long) e.get("ret")) != 0 ? 1 : 0;
+            }
+            Map<String, long[]> got = new java.util.TreeMap<>();
+            for (Map<String, Object> row : agg.output()) {
+                if ("summary".equals(row.get("type")) && ours.contains((Long) row.get("pid"))) {
+                    got.put(row.get("pid") + "|" + row.get("comm") + "|" + row.get("ifname") + "|"
+                            + row.get("cmd_name"), new long[] {(Long) row.get("count"), (Long) row.get("failures")});
+                }
+            }
+            assertEquals(expected.keySet(), got.keySet());
+            expected.forEach((k, c) -> assertEquals(java.util.Arrays.toString(c),
+                    java.util.Arrays.toString(got.get(k)), k));
+            assertTrue(agg.output().stream().anyMatch(m -> "lost".equals(m.get("type"))
+                    && ((Long) m.get("events")) == 0L), "lost line: " + agg.output());
+        }));
+        t.add(DynamicTest.dynamicTest("--hist bucket totals equal the operations per command", () -> {
+            Map<String, Long> expected = r.events().stream().collect(java.util.stream.Collectors.groupingBy(
+                    ScenarioChecks::command, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+            Map<String, Long> got = new java.util.TreeMap<>();
+            for (Map<String, Object> row : agg.output()) {
+                if ("hist".equals(row.get("type"))) {
+                    @SuppressWarnings("unchecked")
+                    List<Map<String, Object>> buckets = (List<Map<String, Object>>) row.get("buckets");
+                    got.put((String) row.get("cmd_name"), buckets.stream().mapToLong(b -> (Long) b.get("count")).sum());
+                }
+            }
+            assertEquals(expected, got);
         }));
         return t;
     }

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.live;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The tracer's life on this host: it leaves no BPF link behind however it
+ * ends, exits 0 on SIGINT/SIGTERM, and ends when its reader goes away.
+ */
+class LifecycleIT {
+    static final String DEV = "etsnlife0";
+    static final Path DIR = Scenario.BASEDIR.resolve("target/live/lifecycle");
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        LiveGate.require(LiveGate.isRoot(), "live tracing needs root");
+        LiveGate.require(Scenario.hasCommand("bpftool"), "needs bpftool (apt install bpftool) to count BPF links");
+        LiveGate.require(Scenario.hasCommand("ethtool"), "needs ethtool");
+        Files.createDirectories(DIR);
+        sh("ip link del " + DEV + " 2>/dev/null; ip link add " + DEV + " type veth peer name " + DEV + "p");
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (LiveGate.isRoot()) {
+            sh("ip link del " + DEV + " 2>/dev/null || true");
+        }
+    }
+
+    static int sh(String line) throws IOException, InterruptedException {
+        return new ProcessBuilder("bash", "-c", line).inheritIO().start().waitFor();
+    }
+
+    static long bpfLinks() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bpftool", "-j", "link", "show").start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        p.waitFor();
+        return out.isEmpty() ? 0 : ((List<?>) Json.parse(out)).size();
+    }
+
+    /** Starts the tracer and waits for its ready line; returns the probe count it announced. */
+    static int awaitReady(Path err, Process p) throws Exception {
+        Pattern ready = Pattern.compile("^Tracing ethtool operations \\(backend: \\w+, (\\d+) probes\\)",
+                Pattern.MULTILINE);
+        for (int i = 0; i < 600; i++) {
+            Matcher m = ready.matcher(Files.exists(err) ? Files.readString(err) : "");
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            assertTrue(p.isAlive(), "tracer died: " + Files.readString(err));
+            Thread.sleep(50);
+        }
+        throw new AssertionError("tracer not ready: " + Files.readString(err));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM", "KILL"})
+    void noLinkSurvivesTheTracer(String signal) throws Exception {
+        long before = bpfLinks();
+        Path err = DIR.resolve("signal-" + signal + ".err");
+        Process p = new ProcessBuilder(Scenario.java(), "--enable-native-access=ALL-UNNAMED", "-jar",
+                Scenario.JAR.toString(), "--json").redirectOutput(DIR.resolve("signal-" + signal + ".out").toFile())
+                .redirectError(err.toFile()).start();
+        int probes = awaitReady(err, p);
+        assertEquals(before + probes, bpfLinks(), "links while tracing");
+        assertEquals(0, sh("kill -" + signal + " " + p.pid()));
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tracer did not end on SIG" + signal);
+        if (!signal.equals("KILL")) {
+            assertEquals(0, p.exitValue(), Files.readString(err));
+            assertFalse(Files.readString(err).contains("Exception"), Files.readString(err));
+        }
+        long after = bpfLinks();
+        for (int i = 0; i < 40 && after != before; i++) { // the kernel frees a killed process's links async
+            Thread.sleep(50);
+            after = bpfLinks();
+        }
+        assertEquals(before, after, "links after SIG" + signal);
+    }
+
+    @Test
+    void endsPromptlyWhenTheReaderGoes() throws Exception {
+        Path err = DIR.resolve("pipe.err");
+        Path rc = DIR.resolve("pipe.rc");
+        Files.deleteIfExists(rc);
+        String line = "'" + Scenario.java() + "' --enable-native-access=ALL-UNNAMED -jar '" + Scenario.JAR
+                + "' --json 2>'" + err + "' | head -1 >'" + DIR.resolve("pipe.out") + "'; echo ${PIPESTATUS[0]} >'"
+                + rc + "'";
+        Process p = new ProcessBuilder("bash", "-c", line).start();
+        awaitReadyFile(err);
+        // two events: head takes the first and leaves; nothing more is ever written
+        assertEquals(0, sh("ethtool -i " + DEV + " >/dev/null; ethtool -i " + DEV + " >/dev/null"));
+        long t0 = System.nanoTime();
+        assertTrue(p.waitFor(5, TimeUnit.SECONDS), "tracer still running after its reader left");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals("0", Files.readString(rc).trim(), Files.readString(err));
+        assertEquals(1, Files.readAllLines(DIR.resolve("pipe.out")).size());
+        assertFalse(Files.readString(err).contains("Exception"), Files.readString(err));
+        assertTrue(ms < 2000, "took " + ms + " ms");
+    }
+
+    private static void awaitReadyFile(Path err) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (Files.exists(err) && Files.readString(err).contains("Tracing ethtool operations")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("tracer not ready: " + (Files.exists(err) ? Files.readString(err) : ""));
+    }
+}

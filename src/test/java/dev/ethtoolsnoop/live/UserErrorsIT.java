@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.live;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Errors a user can cause, for real: each gives one clear line on stderr, a
+ * distinct exit code and no stack trace. Missing files are simulated in a
+ * private mount namespace (unshare -m), so the host is never changed.
+ */
+class UserErrorsIT {
+    record Outcome(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void requirements() {
+        LiveGate.require(LiveGate.isRoot(), "needs root (to be able to drop it, and for unshare -m)");
+        LiveGate.require(Scenario.hasCommand("unshare") && Scenario.hasCommand("setpriv"),
+                "needs unshare and setpriv (util-linux)");
+    }
+
+    static Outcome run(List<String> prefix, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Scenario.java(), "--enable-native-access=ALL-UNNAMED", "-jar", Scenario.JAR.toString()));
+        cmd.addAll(List.of(args));
+        return exec(cmd);
+    }
+
+    static Outcome exec(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), cmd + " hangs");
+        return new Outcome(p.exitValue(), new String(p.getInputStream().readAllBytes()),
+                new String(p.getErrorStream().readAllBytes()));
+    }
+
+    /** A shell line run in a private mount namespace, the tracer last. */
+    static Outcome inPrivateMounts(String setup, String... args) throws IOException, InterruptedException {
+        StringBuilder line = new StringBuilder(setup).append(" && exec '").append(Scenario.java())
+                .append("' --enable-native-access=ALL-UNNAMED -jar '").append(Scenario.JAR).append('\'');
+        for (String a : args) {
+            line.append(" '").append(a).append('\'');
+        }
+        return exec(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", line.toString()));
+    }
+
+    static void assertOneClearLine(Outcome o, int code, String mustContain) {
+        assertEquals(code, o.code(), o.err());
+        assertEquals("", o.out());
+        List<String> lines = o.err().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), "one line: " + o.err());
+        assertTrue(lines.get(0).startsWith("ethtoolsnoop: "), o.err());
+        assertTrue(lines.get(0).contains(mustContain), o.err());
+        assertFalse(o.err().contains("\tat "), o.err());
+        assertFalse(o.err().contains("Exception"), o.err());
+    }
+
+    @Test
+    void notRoot() throws Exception {
+        Outcome o = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all"), "--duration", "1");
+        assertOneClearLine(o, 3, "run as root");
+    }
+
+    @Test
+    void noKernelBtf() throws Exception {
+        Outcome o = inPrivateMounts("mount -t tmpfs none /sys/kernel/btf", "--duration", "1");
+        assertOneClearLine(o, 4, "CONFIG_DEBUG_INFO_BTF");
+    }
+
+    @Test
+    void libbpfMissing() throws Exception {
+        Path lib = Path.of("/usr/lib/x86_64-linux-gnu/libbpf.so.1");
+        LiveGate.require(Files.exists(lib), "libbpf.so.1 is not where Debian puts it");
+        Outcome o = inPrivateMounts("mount --bind /dev/null " + lib.toRealPath(), "--duration", "1");
+        assertOneClearLine(o, 5, "libbpf.so.1 not found");
+    }
+
+    @Test
+    void forcedBackendTheKernelLacksNamesWhy() throws Exception {
+        LiveGate.require(!Files.isDirectory(Path.of("/sys/bus/event_source/devices/kprobe")),
+                "this kernel has kprobes (the check is for kernels without)");
+        Outcome o = run(List.of(), "--backend", "kprobe", "--duration", "1");
+        assertOneClearLine(o, 6, "kprobe: kernel has no kprobe support");
+    }
+
+    @Test
+    void badFlagIsUsageExit2() throws Exception {
+        Outcome o = run(List.of(), "--bogus");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("Unknown option: '--bogus'"), o.err());
+        assertFalse(o.err().contains("\tat "), o.err());
+    }
+
+    @Test
+    void launcherWithoutANewEnoughJdk() throws Exception {
+        Path launcher = Scenario.BASEDIR.resolve("ethtoolsnoop");
+        Path jdk17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        LiveGate.require(Files.isDirectory(jdk17), "needs Debian's JDK 17 to stand in for an old JDK");
+        // /usr/lib/jvm holding only JDK 17, and PATH without any other java
+        Outcome o = exec(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                "mkdir -p /tmp/etsn-jdk17 && mount --bind " + jdk17 + " /tmp/etsn-jdk17"
+                        + " && mount -t tmpfs none /usr/lib/jvm && mkdir /usr/lib/jvm/java-17"
+                        + " && mount --bind /tmp/etsn-jdk17 /usr/lib/jvm/java-17"
+                        + " && JAVA_HOME=/usr/lib/jvm/java-17 PATH=/usr/bin:/bin exec " + launcher + " --help"));
+        assertEquals(7, o.code(), o.err());
+        assertTrue(o.err().contains("no JDK 22 or newer found"), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+    }
+}
