@@ -107,6 +107,7 @@ struct task_struct {
 	int pid;
 	int tgid;
 	struct task_struct *real_parent;
+	struct task_struct *group_leader;
 	char comm[16];
 	struct nsproxy *nsproxy;
 	struct files_struct *files;
@@ -210,7 +211,12 @@ static __always_inline struct pending *begin(__u8 kind, __u8 backend)
 		return NULL;
 	}
 
-	bpf_get_current_comm(comm, sizeof(comm));
+	/*
+	 * The process's name, not the calling thread's: an exporter's worker
+	 * thread may be called anything ("pool-3-thread-1").
+	 */
+	task = (struct task_struct *)bpf_get_current_task();
+	bpf_probe_read_kernel(comm, sizeof(comm), &BPF_CORE_READ(task, group_leader)->comm);
 	if (!caller_wanted(id >> 32, comm))
 		return NULL;
 
@@ -221,7 +227,6 @@ static __always_inline struct pending *begin(__u8 kind, __u8 backend)
 	if (!p)
 		return NULL;
 
-	task = (struct task_struct *)bpf_get_current_task();
 	parent = BPF_CORE_READ(task, real_parent);
 	p->depth = 1;
 	p->ev.kind = kind;

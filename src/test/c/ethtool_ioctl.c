@@ -6,6 +6,7 @@
  * --thread issues it from a second thread, as a multithreaded exporter would.
  * Prints "rc=R errno=E tid=T" and exits 0 whatever the kernel said.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <linux/sockios.h>
@@ -22,6 +23,7 @@
 struct request {
 	const char *ifname;
 	uint32_t cmd, sub_cmd;
+	int threaded;
 };
 
 static void *issue(void *arg)
@@ -32,6 +34,8 @@ static void *issue(void *arg)
 	struct ifreq ifr;
 	int fd, rc;
 
+	if (req->threaded) /* a worker named unlike its process, as exporters' are */
+		pthread_setname_np(pthread_self(), "etsn-worker");
 	memset(&ifr, 0, sizeof(ifr));
 	strncpy(ifr.ifr_name, req->ifname, IFNAMSIZ - 1);
 	buf[0] = req->cmd;
@@ -64,6 +68,7 @@ int main(int argc, char **argv)
 	req.cmd = (uint32_t)strtoul(argv[2], NULL, 0);
 	if (argc > 3)
 		req.sub_cmd = (uint32_t)strtoul(argv[3], NULL, 0);
+	req.threaded = threaded;
 	if (!threaded) {
 		issue(&req);
 		return 0;

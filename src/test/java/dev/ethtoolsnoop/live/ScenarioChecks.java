@@ -88,13 +88,15 @@ public final class ScenarioChecks {
                 assertUnknown(r, "ioctl_0xd", 0xd, d)));
         t.add(test(r, "raw ioctl ETHTOOL_GDRVINFO on etsnD", "ioctl_gdrvinfo",
                 ioctl(0x3, "ETHTOOL_GDRVINFO"), d, 0L, "-i|--driver"));
-        t.add(DynamicTest.dynamicTest("an ioctl from a second thread: pid is the process, tid the thread", () -> {
+        t.add(DynamicTest.dynamicTest("an ioctl from a renamed second thread: pid and comm are the process's,"
+                + " tid the thread's", () -> {
             Scenario.Step step = r.steps().get("ioctl_thread");
             List<Map<String, Object>> ev = r.eventsOf("ioctl_thread");
             assertEquals(1, ev.size(), ev.toString());
             assertNotEquals((long) step.pid(), ev.get(0).get("tid"), ev.toString());
             assertTrue(((Long) ev.get(0).get("tid")) > step.pid(), "a thread of the step: " + ev);
             assertEquals("ETHTOOL_GDRVINFO", ev.get(0).get("cmd_name"));
+            assertEquals("ethtool_ioctl", ev.get(0).get("comm"), "not the thread's name etsn-worker: " + ev);
             assertDevice(ev.get(0), d, true);
         }));
         t.add(DynamicTest.dynamicTest("raw ioctl PERQUEUE with sub-command GCOALESCE", () ->
