@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  * The live scenario on Debian's own kernels in qemu (TCG), for the fentry and
  * kprobe backends, which this host's kernel lacks. Each kernel boots once and
  * runs both backends; the assertions then read what the guest left behind.
+ * The filtered tracers (eight more JVMs, minutes under TCG) run with one
+ * backend per kernel, alternating, so each backend's filters meet two
+ * kernels: the filters live in code both backends share.
  * -Dethtoolsnoop.vm.kernels=bookworm,sid narrows the matrix while developing.
  */
 class VmMatrixIT {
@@ -50,7 +53,11 @@ class VmMatrixIT {
             Files.createDirectories(out);
             List<String> cmd = new ArrayList<>(List.of("bash", RUN.toString(), kernel, out.toString(),
                     GUEST.toString(), Scenario.java(), Scenario.JAR.toString(), helper.toString(), out.toString()));
-            cmd.addAll(BACKENDS);
+            int k = KERNELS.indexOf(kernel);
+            String filtered = BACKENDS.get(Math.max(k, 0) % BACKENDS.size());
+            for (String b : BACKENDS) {
+                cmd.add(b.equals(filtered) ? b : b + ":nofilters");
+            }
             rc = Scenario.run(cmd, out.resolve("vm.log"), 1200);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
