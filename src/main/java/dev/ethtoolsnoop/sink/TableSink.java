@@ -12,7 +12,7 @@ import java.util.Arrays;
 
 /** The human view: a header, then one line per operation, args last since they are long. */
 public final class TableSink implements Sink {
-    private static final String FORMAT = "%-20s %-40s %-32s %9s %5s %s";
+    private static final String FORMAT = "%-20s %-40s %-36s %9s %5s %s";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private static final byte[] ETHTOOL = "ethtool".getBytes(StandardCharsets.US_ASCII);

@@ -28,9 +28,19 @@ public final class ScenarioChecks {
     private ScenarioChecks() {
     }
 
+    static final List<String> STEPS = List.of("ethtool_i", "ethtool_k", "ethtool_K_tso", "ethtool_l", "ethtool_S",
+            "ethtool_m", "ethtool_perqueue", "ioctl_0x0", "ioctl_0xd", "ioctl_gdrvinfo", "ioctl_perqueue",
+            "ioctl_thread", "netns_ethtool_i", "ethtool_i_by_pid");
+
     public static List<DynamicTest> tests(Scenario.Result r) {
         boolean kernel = !r.backend().equals("syscall");
         List<DynamicTest> t = new ArrayList<>();
+        if (!r.steps().keySet().containsAll(STEPS) || r.ifaces().size() < 3) {
+            return List.of(DynamicTest.dynamicTest("the scenario ran to its end", () -> {
+                throw new AssertionError("incomplete scenario: steps " + r.steps().keySet() + ", tracer said: "
+                        + r.tracerErr());
+            }));
+        }
         t.add(DynamicTest.dynamicTest("tracer exits 0 on SIGTERM and says it is ready", () -> {
             assertEquals(0, r.tracerRc(), r.tracerErr());
             assertTrue(r.tracerErr().lines().anyMatch(l -> l.startsWith("Tracing ethtool operations (backend: "

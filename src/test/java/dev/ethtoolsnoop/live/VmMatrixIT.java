@@ -59,7 +59,7 @@ class VmMatrixIT {
             for (String b : BACKENDS) {
                 cmd.add(filters ? b : b + ":nofilters");
             }
-            rc = Scenario.run(cmd, out.resolve("vm.log"), 1200);
+            rc = Scenario.run(cmd, out.resolve("vm.log"), 2400);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
