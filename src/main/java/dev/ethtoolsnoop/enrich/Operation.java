@@ -34,4 +34,9 @@ public record Operation(
         List<String> args,
         long latencyNs,
         int ret) {
+
+    /** The command as shown: "ETHTOOL_PERQUEUE/ETHTOOL_GCOALESCE" for a per-queue ioctl. */
+    public String command() {
+        return subCmdName == null ? cmdName : cmdName + "/" + subCmdName;
+    }
 }

@@ -11,16 +11,15 @@ import java.util.TreeMap;
  * --hist: a log2 histogram of kernel latency per command, as bcc's tools
  * print them: the shape that shows one 200 ms `ethtool -m` among fast calls.
  */
-public final class HistogramSink implements Sink {
+public final class HistogramSink extends PrintSink {
     private static final int SLOTS = 64;
     private static final int BAR = 40;
 
-    private final PrintStream out;
     private final boolean json;
     private final Map<String, long[]> hists = new TreeMap<>();
 
     public HistogramSink(PrintStream out, boolean json) {
-        this.out = out;
+        super(out);
         this.json = json;
     }
 
@@ -39,15 +38,10 @@ public final class HistogramSink implements Sink {
 
     @Override
     public void accept(Operation op) {
-        String command = op.subCmdName() == null ? op.cmdName() : op.cmdName() + "/" + op.subCmdName();
+        String command = op.command();
         hists.computeIfAbsent(command, c -> new long[SLOTS])[slot(op.latencyNs() / 1000)]++;
     }
 
-    @Override
-    public boolean flush() {
-        out.flush();
-        return !out.checkError();
-    }
 
     @Override
     public void finish() {

@@ -7,11 +7,10 @@ import java.io.PrintStream;
 import java.util.stream.Collectors;
 
 /** One JSON object per line, for scripts and tests. */
-public final class JsonSink implements Sink {
-    private final PrintStream out;
+public final class JsonSink extends PrintSink {
 
     public JsonSink(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
@@ -41,9 +40,4 @@ public final class JsonSink implements Sink {
                 + "}";
     }
 
-    @Override
-    public boolean flush() {
-        out.flush();
-        return !out.checkError();
-    }
 }

@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * -s: one row per (process, interface, command) at exit, the most total
  * kernel time first: who keeps RTNL busy, and with what.
  */
-public final class SummarySink implements Sink {
+public final class SummarySink extends PrintSink {
     private record Key(int pid, String comm, String ifname, String command) {
     }
 
@@ -26,21 +26,20 @@ public final class SummarySink implements Sink {
         long maxNs;
     }
 
-    private final PrintStream out;
     private final boolean json;
     private final LongSupplier lost;
     private final Map<Key, Row> rows = new HashMap<>();
 
     /** @param lost events the perf buffer dropped, reported with the summary */
     public SummarySink(PrintStream out, boolean json, LongSupplier lost) {
-        this.out = out;
+        super(out);
         this.json = json;
         this.lost = lost;
     }
 
     @Override
     public void accept(Operation op) {
-        String command = op.subCmdName() == null ? op.cmdName() : op.cmdName() + "/" + op.subCmdName();
+        String command = op.command();
         Row r = rows.computeIfAbsent(new Key(op.pid(), Text.forTerminal(op.comm()), Text.forTerminal(op.ifname()),
                 command), k -> new Row());
         r.count++;
@@ -51,11 +50,6 @@ public final class SummarySink implements Sink {
         r.maxNs = Math.max(r.maxNs, op.latencyNs());
     }
 
-    @Override
-    public boolean flush() {
-        out.flush();
-        return !out.checkError();
-    }
 
     @Override
     public void finish() {

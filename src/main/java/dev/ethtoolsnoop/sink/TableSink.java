@@ -11,18 +11,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 
 /** The human view: a header, then one line per operation, args last since they are long. */
-public final class TableSink implements Sink {
+public final class TableSink extends PrintSink {
     private static final String FORMAT = "%-20s %-40s %-36s %9s %5s %s";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private static final byte[] ETHTOOL = "ethtool".getBytes(StandardCharsets.US_ASCII);
 
-    private final PrintStream out;
     private final boolean timestamps;
     private final long ownNetns;
 
     public TableSink(PrintStream out, boolean timestamps, long ownNetns) {
-        this.out = out;
+        super(out);
         this.timestamps = timestamps;
         this.ownNetns = ownNetns;
         out.println((timestamps ? String.format("%-12s ", "TIME") : "")
@@ -39,7 +38,7 @@ public final class TableSink implements Sink {
         line.append(String.format(FORMAT,
                 iface(op),
                 process(op),
-                command(op),
+                op.command(),
                 String.format("%.3f", op.latencyNs() / 1e6),
                 op.ret(),
                 String.join(", ", op.args())).stripTrailing());
@@ -60,13 +59,4 @@ public final class TableSink implements Sink {
         return s;
     }
 
-    private static String command(Operation op) {
-        return op.subCmdName() == null ? op.cmdName() : op.cmdName() + "/" + op.subCmdName();
-    }
-
-    @Override
-    public boolean flush() {
-        out.flush();
-        return !out.checkError();
-    }
 }
