@@ -2,9 +2,6 @@
 package dev.ethtoolsnoop;
 
 import dev.ethtoolsnoop.enrich.Enricher;
-import dev.ethtoolsnoop.enrich.GenlCommands;
-import dev.ethtoolsnoop.enrich.IoctlCommands;
-import dev.ethtoolsnoop.enrich.CommandInfo;
 import dev.ethtoolsnoop.enrich.Operation;
 import dev.ethtoolsnoop.loader.BackendChoice;
 import dev.ethtoolsnoop.loader.LibbpfException;
@@ -18,7 +15,6 @@ import dev.ethtoolsnoop.sink.Sink;
 import dev.ethtoolsnoop.sink.SummarySink;
 import dev.ethtoolsnoop.sink.Tee;
 import dev.ethtoolsnoop.sink.TableSink;
-import dev.ethtoolsnoop.sink.Text;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
