@@ -55,7 +55,10 @@ nsino=$(netns_of /run/netns/"$ns")
 start_tracer() { # NAME OUTFILE ERRFILE ARGS...
     local name=$1 outfile=$2 errfile=$3
     shift 3
+    # -XX:-UsePerfData: in a guest, /tmp/hsperfdata_root holds the host's files, and a
+    # pid collision makes the JVM warn on stdout, which must carry events only
     "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m \
+        -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr \
         -jar "$jar" --json --backend "$backend" "$@" >"$outfile" 2>"$errfile" &
     pids[$name]=$!
 }
