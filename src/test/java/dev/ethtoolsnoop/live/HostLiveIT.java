@@ -12,9 +12,7 @@ class HostLiveIT {
     @TestFactory
     List<DynamicTest> syscallBackendOnThisHost() {
         LiveGate.require(LiveGate.isRoot(), "live tracing needs root");
-        LiveGate.require(Scenario.hasCommand("ethtool"), "needs the ethtool binary (apt install ethtool)");
-        LiveGate.require(Scenario.hasCommand("ip"), "needs ip (apt install iproute2)");
-        LiveGate.require(Scenario.hasCommand("gcc"), "needs gcc for the raw ioctl helper");
+        Scenario.requireTools();
         Scenario.Result r = Scenario.runHere("syscall", Path.of("target/live/host-syscall"));
         return ScenarioChecks.tests(r);
     }

@@ -70,6 +70,13 @@ public final class Scenario {
         return bin;
     }
 
+    /** What the scenario itself runs, here or (from the host's root) in a guest. */
+    public static void requireTools() {
+        LiveGate.require(hasCommand("ethtool"), "needs the ethtool binary (apt install ethtool)");
+        LiveGate.require(hasCommand("ip"), "needs ip (apt install iproute2)");
+        LiveGate.require(hasCommand("gcc"), "needs gcc for the raw ioctl helper");
+    }
+
     public static boolean hasCommand(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, name))) {

@@ -33,10 +33,7 @@ class VmMatrixIT {
     @TestFactory
     Stream<DynamicNode> scenarioOnEveryKernelAndBackend() {
         LiveGate.require(LiveGate.isRoot(), "the VM tier needs root (qemu, apt-get download)");
-        LiveGate.require(Scenario.hasCommand("gcc"), "needs gcc for the raw ioctl helper");
-        // the guests run the host's own binaries
-        LiveGate.require(Scenario.hasCommand("ethtool"), "needs the ethtool binary (apt install ethtool)");
-        LiveGate.require(Scenario.hasCommand("ip"), "needs ip (apt install iproute2)");
+        Scenario.requireTools(); // the guests run the host's own binaries
         List<String> kernels = Arrays.stream(System.getProperty("ethtoolsnoop.vm.kernels",
                 String.join(",", KERNELS)).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (LiveGate.inCi()) {
