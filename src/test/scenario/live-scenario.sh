@@ -5,7 +5,9 @@
 # ioctls against veth/dummy devices (one in a second netns), stops the tracer
 # with SIGTERM and leaves everything for the Java side to check:
 #   OUT/events.jsonl  tracer stdout     OUT/tracer.err  tracer stderr
-#   OUT/steps         "step NAME PID RC" and "iface NAME IFINDEX NETNS" facts
+#   OUT/steps         "step NAME PID RC", "iface NAME IFINDEX NETNS", "kernel RELEASE"
+#                     and "option LINE PID RC" facts (LINE: the option's line
+#                     in options.txt, run against a veth of its own)
 #   OUT/tracer.rc     the tracer's exit code
 # Beside the unfiltered tracer, filtered ones (-p, -c, -i, --netns, -x, -m,
 # and -s --hist) watch the same operations, so each filter can be checked
@@ -27,6 +29,7 @@ cleanup() {
     kill "${pids[@]}" $trigger 2>/dev/null || true
     ip link del etsnA 2>/dev/null || true
     ip link del etsnD 2>/dev/null || true
+    ip link del etsnP 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -35,6 +38,7 @@ cleanup
 # dummy where the kernel has it (a different driver than veth), else veth
 ip link add etsnA type veth peer name etsnB
 ip link add etsnD type dummy 2>/dev/null || ip link add etsnD type veth peer name etsnE
+ip link add etsnP type veth peer name etsnQ
 ip netns add "$ns"
 ip -n "$ns" link add etsnN type dummy 2>/dev/null || ip -n "$ns" link add etsnN type veth peer name etsnO
 
@@ -42,7 +46,9 @@ netns_of() { stat -L -c %i "$1"; }
 echo "iface etsnA $(cat /sys/class/net/etsnA/ifindex) $(netns_of /proc/self/ns/net)" >>"$out/steps"
 echo "iface etsnD $(cat /sys/class/net/etsnD/ifindex) $(netns_of /proc/self/ns/net)" >>"$out/steps"
 echo "iface etsnN $(ip netns exec "$ns" cat /sys/class/net/etsnN/ifindex) $(netns_of /run/netns/"$ns")" >>"$out/steps"
+echo "iface etsnP $(cat /sys/class/net/etsnP/ifindex) $(netns_of /proc/self/ns/net)" >>"$out/steps"
 echo "parent $$ $(cat /proc/$$/comm)" >>"$out/steps"
+echo "kernel $(uname -r)" >>"$out/steps"
 
 # A process whose pid is known before it runs ethtool, for the -p filter:
 # it waits on a fifo, then execs ethtool (same pid).
@@ -119,6 +125,18 @@ step ioctl_gdrvinfo "$ioctl_helper" etsnD 0x3
 step ioctl_perqueue "$ioctl_helper" etsnD 0x4b 0xe
 step ioctl_thread "$ioctl_helper" --thread etsnD 0x3
 step netns_ethtool_i ip netns exec "$ns" ethtool -i etsnN
+# Every option of options.txt, each its own ethtool process on etsnP (some
+# change settings, so not on the devices the steps above use).
+lineno=0
+while IFS='|' read -r flag args commands; do
+    lineno=$((lineno + 1))
+    [[ $flag == \#* || -z ${commands// /} ]] && continue
+    # shellcheck disable=SC2086 # flag and args are words
+    ethtool $flag etsnP $args >>"$out/options.out" 2>&1 </dev/null &
+    pid=$! rc=0
+    wait "$pid" || rc=$?
+    echo "option $lineno $pid $rc" >>"$out/steps"
+done <"$(dirname "$0")/options.txt"
 echo go >"$fifo"
 rc=0
 wait "$trigger" || rc=$?

@@ -28,6 +28,10 @@ public final class Scenario {
     public record Iface(String name, int ifindex, long netns) {
     }
 
+    /** One ethtool run of src/test/scenario/options.txt: its line there, pid and exit code. */
+    public record OptionRun(int line, int pid, int rc) {
+    }
+
     /** A filtered tracer that ran beside the unfiltered one. */
     public record Filtered(String name, String args, List<Map<String, Object>> output, int rc, String err) {
     }
@@ -35,7 +39,7 @@ public final class Scenario {
     /** What one backend's run left behind. */
     public record Result(String backend, Map<String, Step> steps, Map<String, Iface> ifaces, int parentPid,
                          String parentComm, List<Map<String, Object>> events, int tracerRc, String tracerErr,
-                         Map<String, Filtered> filters) {
+                         Map<String, Filtered> filters, String kernel, List<OptionRun> options) {
 
         public List<Map<String, Object>> eventsOf(String step) {
             int pid = steps.get(step).pid();
@@ -139,6 +143,8 @@ public final class Scenario {
             Map<String, Iface> ifaces = new LinkedHashMap<>();
             int parentPid = 0;
             String parentComm = null;
+            String kernel = null;
+            List<OptionRun> options = new ArrayList<>();
             for (String line : Files.readAllLines(out.resolve("steps"))) {
                 String[] f = line.split(" ");
                 switch (f[0]) {
@@ -148,6 +154,9 @@ public final class Scenario {
                         parentPid = Integer.parseInt(f[1]);
                         parentComm = f[2];
                     }
+                    case "kernel" -> kernel = f[1];
+                    case "option" -> options.add(new OptionRun(Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+                            Integer.parseInt(f[3])));
                     default -> throw new IllegalStateException("bad steps line: " + line);
                 }
             }
@@ -159,7 +168,8 @@ public final class Scenario {
                         Files.readString(out.resolve("filter-" + name + ".err"))));
             }
             return new Result(backend, steps, ifaces, parentPid, parentComm, jsonLines(out.resolve("events.jsonl")),
-                    rc(out.resolve("tracer.rc")), Files.readString(out.resolve("tracer.err")), filters);
+                    rc(out.resolve("tracer.rc")), Files.readString(out.resolve("tracer.err")), filters, kernel,
+                    options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -35,7 +35,7 @@ public final class ScenarioChecks {
     public static List<DynamicTest> tests(Scenario.Result r) {
         boolean kernel = !r.backend().equals("syscall");
         List<DynamicTest> t = new ArrayList<>();
-        if (!r.steps().keySet().containsAll(STEPS) || r.ifaces().size() < 3) {
+        if (!r.steps().keySet().containsAll(STEPS) || r.ifaces().size() < 4 || r.options().isEmpty()) {
             return List.of(DynamicTest.dynamicTest("the scenario ran to its end", () -> {
                 throw new AssertionError("incomplete scenario: steps " + r.steps().keySet() + ", tracer said: "
                         + r.tracerErr());
@@ -118,6 +118,7 @@ public final class ScenarioChecks {
             assertDevice(ev.get(0), n, kernel);
             assertEquals(0L, ev.get(0).get("ret"));
         }));
+        t.addAll(OptionChecks.tests(r));
         if (!r.filters().isEmpty()) {
             t.addAll(filterTests(r));
         }
