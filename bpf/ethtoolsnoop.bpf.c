@@ -140,6 +140,15 @@ static const struct pending zero_pending;
  */
 __u64 inflight = 0;
 
+/*
+ * Operations that never reached user space: the perf buffer was full, or more
+ * threads were in flight than pending holds. The perf buffer's own lost
+ * records only arrive with the next sample written to that CPU, so after a
+ * burst they may never come; this count is exact and user space reads it
+ * (its own section: mmapped, and no guessing where it sits in .bss).
+ */
+__u64 dropped SEC(".data.counters") = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
@@ -220,8 +229,10 @@ static __always_inline struct pending *begin(__u8 kind, __u8 backend)
 	if (!caller_wanted(id >> 32, comm))
 		return NULL;
 
-	if (bpf_map_update_elem(&pending, &id, &zero_pending, BPF_NOEXIST))
+	if (bpf_map_update_elem(&pending, &id, &zero_pending, BPF_NOEXIST)) {
+		__sync_fetch_and_add(&dropped, 1); /* more threads in flight than pending holds */
 		return NULL;
+	}
 	__sync_fetch_and_add(&inflight, 1);
 	p = bpf_map_lookup_elem(&pending, &id);
 	if (!p)
@@ -272,12 +283,16 @@ static __always_inline void finish(void *ctx, __u8 kind, long ret)
 	p->ev.ret = ret;
 	p->ev.latency_ns = bpf_ktime_get_ns() - p->ev.ts_ns;
 	if (result_wanted(&p->ev)) {
+		long err;
+
 		if (p->ev.payload_len)
-			bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &p->ev,
-					      sizeof(struct event_with_payload));
+			err = bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &p->ev,
+						    sizeof(struct event_with_payload));
 		else
-			bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &p->ev,
-					      sizeof(p->ev));
+			err = bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &p->ev,
+						    sizeof(p->ev));
+		if (err)
+			__sync_fetch_and_add(&dropped, 1);
 	}
 	bpf_map_delete_elem(&pending, &id);
 	__sync_fetch_and_add(&inflight, -1);

@@ -33,6 +33,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function bpf_map__fd \
   --include-function bpf_map__initial_value \
   --include-function bpf_map_update_elem \
+  --include-function bpf_map_lookup_elem \
   --include-function perf_buffer__new \
   --include-function perf_buffer__poll \
   --include-function perf_buffer__free \

@@ -2,8 +2,10 @@
 /*
  * Issues one raw SIOCETHTOOL ioctl, as an exporter linking its own ethtool
  * code would, including commands ethtool never sends (0x0, 0xd).
- *   ethtool_ioctl [--thread] IFNAME CMD [SUB_CMD]    (numbers in C syntax, e.g. 0x4b)
+ *   ethtool_ioctl [--thread] [--comm NAME] IFNAME CMD [SUB_CMD]    (numbers in C syntax, e.g. 0x4b)
  * --thread issues it from a second thread, as a multithreaded exporter would.
+ * --comm renames the process first (prctl PR_SET_NAME): any bytes, e.g.
+ * terminal escape sequences, as a hostile process could.
  * Prints "rc=R errno=E tid=T" and exits 0 whatever the kernel said.
  */
 #define _GNU_SOURCE
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -60,8 +63,16 @@ int main(int argc, char **argv)
 
 	argv += threaded;
 	argc -= threaded;
+	if (argc > 2 && strcmp(argv[1], "--comm") == 0) {
+		if (prctl(PR_SET_NAME, argv[2], 0, 0, 0) != 0) {
+			perror("prctl");
+			return 1;
+		}
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: ethtool_ioctl [--thread] IFNAME CMD [SUB_CMD]\n");
+		fprintf(stderr, "usage: ethtool_ioctl [--thread] [--comm NAME] IFNAME CMD [SUB_CMD]\n");
 		return 2;
 	}
 	req.ifname = argv[1];

@@ -19,6 +19,8 @@ import java.util.function.Predicate;
 final class Tracer {
     private static final Logger LOG = LoggerFactory.getLogger(Tracer.class);
     private static final int POLL_MS = 100;
+    /** Final drain bound: under a steady stream the buffer never empties. */
+    private static final int DRAIN_ROUNDS = 64;
 
     private final Probes probes;
     private final Enricher enricher;
@@ -30,6 +32,8 @@ final class Tracer {
     private final BooleanSupplier outputGone;
     private volatile boolean stopRequested;
     private long emitted;
+    /** The probes' drop count already reported as lost. */
+    private long reported;
 
     /**
      * @param lost          counts events the perf buffer dropped
@@ -47,6 +51,15 @@ final class Tracer {
         this.sink = sink;
         this.maxCount = maxCount;
         this.deadlineNanos = durationNanos > 0 ? System.nanoTime() + durationNanos : Long.MAX_VALUE;
+    }
+
+    private void reportDropped() throws LibbpfException {
+        long now = probes.droppedEvents();
+        if (now > reported) {
+            lost.addAndGet(now - reported);
+            LOG.warn("Lost {} events", now - reported);
+            reported = now;
+        }
     }
 
     void requestStop() {
@@ -67,13 +80,11 @@ final class Tracer {
                 sink.accept(op);
                 emitted++;
             }
-        }, count -> {
-            lost.addAndGet(count);
-            LOG.warn("Lost {} events", count);
-        })) {
+        }, count -> LOG.debug("perf buffer lost {} records (counted by the probes)", count))) {
             onReady.run();
             while (!stopRequested) {
                 buffer.poll(POLL_MS);
+                reportDropped();
                 if (!sink.flush() || outputGone.getAsBoolean()) {
                     return; // the reader went away: nothing more can be shown
                 }
@@ -81,6 +92,14 @@ final class Tracer {
                     break;
                 }
             }
+            // What the kernel already handed over is shown, not silently dropped
+            // with the buffer; then every operation is either printed or counted.
+            for (int i = 0; i < DRAIN_ROUNDS && buffer.poll(0) > 0; i++) {
+                if (maxCount > 0 && emitted >= maxCount) {
+                    break;
+                }
+            }
+            reportDropped();
         }
         sink.finish();
         sink.flush();

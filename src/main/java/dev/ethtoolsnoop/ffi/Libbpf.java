@@ -1509,6 +1509,66 @@ public class Libbpf {
         }
     }
 
+    private static class bpf_map_lookup_elem {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libbpf.C_INT,
+            Libbpf.C_INT,
+            Libbpf.C_POINTER,
+            Libbpf.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("bpf_map_lookup_elem");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bpf_map_lookup_elem(int fd, const void *key, void *value)
+     * }
+     */
+    public static FunctionDescriptor bpf_map_lookup_elem$descriptor() {
+        return bpf_map_lookup_elem.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bpf_map_lookup_elem(int fd, const void *key, void *value)
+     * }
+     */
+    public static MethodHandle bpf_map_lookup_elem$handle() {
+        return bpf_map_lookup_elem.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bpf_map_lookup_elem(int fd, const void *key, void *value)
+     * }
+     */
+    public static MemorySegment bpf_map_lookup_elem$address() {
+        return bpf_map_lookup_elem.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bpf_map_lookup_elem(int fd, const void *key, void *value)
+     * }
+     */
+    public static int bpf_map_lookup_elem(int fd, MemorySegment key, MemorySegment value) {
+        var mh$ = bpf_map_lookup_elem.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_map_lookup_elem", fd, key, value);
+            }
+            return (int)mh$.invokeExact(fd, key, value);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class __errno_location {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libbpf.C_POINTER    );

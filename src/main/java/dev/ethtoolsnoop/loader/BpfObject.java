@@ -99,6 +99,11 @@ final class BpfObject implements AutoCloseable {
         Native.check(Libbpf.bpf_map_update_elem(mapFd(map), key, value, 0), "update map " + map);
     }
 
+    /** Copies the value at key into value (a map fd lookup: works on every libbpf and kernel). */
+    void lookupElem(int mapFd, MemorySegment key, MemorySegment value) throws LibbpfException {
+        Native.check(Libbpf.bpf_map_lookup_elem(mapFd, key, value), "look up map fd " + mapFd);
+    }
+
     int linkCount() {
         return links.size();
     }

@@ -34,9 +34,19 @@ public final class Probes implements AutoCloseable {
 
     private final BpfObject obj;
     private final Backend backend;
-    private Probes(BpfObject obj, Backend backend) {
+    /** The ".data.counters" map (the probes' {@code dropped} count) and buffers to read it. */
+    private final int countersFd;
+    private final MemorySegment zeroKey;
+    private final MemorySegment counters;
+
+    private Probes(BpfObject obj, Backend backend) throws LibbpfException {
         this.obj = obj;
         this.backend = backend;
+        // Read through the map fd: libbpf before 1.4 leaves initial_value
+        // pointing at the pre-load copy rather than the kernel's memory.
+        this.countersFd = obj.mapFd(".data.counters");
+        this.zeroKey = obj.arena().allocate(ValueLayout.JAVA_INT);
+        this.counters = obj.arena().allocate(ValueLayout.JAVA_LONG);
     }
 
     public Backend backend() {
@@ -45,6 +55,15 @@ public final class Probes implements AutoCloseable {
 
     public int probeCount() {
         return obj.linkCount();
+    }
+
+    /**
+     * Operations the probes could not hand over so far (perf buffer full,
+     * too many in flight): exact, unlike the perf buffer's lost records.
+     */
+    public long droppedEvents() throws LibbpfException {
+        obj.lookupElem(countersFd, zeroKey, counters);
+        return counters.get(ValueLayout.JAVA_LONG, 0);
     }
 
     public PerfBuffer openPerfBuffer(int pagesPerCpu, Consumer<MemorySegment> onSample, LongConsumer onLost)

@@ -56,16 +56,22 @@ public final class Scenario {
     }
 
     /** gcc-built raw SIOCETHTOOL helper, shared by host and guests (same paths). */
-    public static synchronized Path ioctlHelper() {
-        Path bin = BASEDIR.resolve("target/test-bin/ethtool_ioctl");
-        Path src = BASEDIR.resolve("src/test/c/ethtool_ioctl.c");
+    public static Path ioctlHelper() {
+        return testBinary("ethtool_ioctl");
+    }
+
+    /** src/test/c/NAME.c built (when stale) into target/test-bin/NAME. */
+    public static synchronized Path testBinary(String name) {
+        Path bin = BASEDIR.resolve("target/test-bin/" + name);
+        Path src = BASEDIR.resolve("src/test/c/" + name + ".c");
         try {
             if (!Files.exists(bin) || Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(src)) < 0) {
                 Files.createDirectories(bin.getParent());
+                Path log = BASEDIR.resolve("target/test-bin/" + name + ".gcc.log");
                 int rc = run(List.of("gcc", "-O2", "-Wall", "-Werror", "-pthread", "-o", bin.toString(), src.toString()),
-                        BASEDIR.resolve("target/test-bin/gcc.log"), 120);
+                        log, 120);
                 if (rc != 0) {
-                    throw new IllegalStateException("gcc failed, see target/test-bin/gcc.log");
+                    throw new IllegalStateException("gcc failed, see " + log);
                 }
             }
         } catch (IOException e) {

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.live;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packaged tracer run as the launcher runs it, stdout and stderr to files under DIR/NAME.{out,err}. */
+final class TracerProcess {
+    /** The root launcher's JVM flags (stdout must carry events only). */
+    static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+            "-Xms16m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xlog:disable",
+            "-Xlog:all=warning:stderr");
+    private static final Pattern LOST = Pattern.compile("^(?:WARN )?Lost (\\d+) events", Pattern.MULTILINE);
+
+    final Process process;
+    final Path out;
+    final Path err;
+
+    private TracerProcess(Process process, Path out, Path err) {
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    static TracerProcess start(Path dir, String name, List<String> jvmExtra, String... args) throws Exception {
+        Files.createDirectories(dir);
+        List<String> cmd = new ArrayList<>(List.of(Scenario.java()));
+        cmd.addAll(JVM_FLAGS);
+        cmd.addAll(jvmExtra);
+        cmd.addAll(List.of("-jar", Scenario.JAR.toString()));
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        TracerProcess t = new TracerProcess(p, out, err);
+        LifecycleIT.awaitReady(err, p);
+        return t;
+    }
+
+    /** SIGINT, as Ctrl-C; returns the exit code. */
+    int interrupt() throws Exception {
+        new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "tracer did not end on SIGINT: " + stderr());
+        return process.exitValue();
+    }
+
+    String stderr() throws IOException {
+        return Files.exists(err) ? Files.readString(err) : "";
+    }
+
+    /** Sum of the "Lost N events" lines on stderr. */
+    long lostReported() throws IOException {
+        Matcher m = LOST.matcher(stderr());
+        long n = 0;
+        while (m.find()) {
+            n += Long.parseLong(m.group(1));
+        }
+        return n;
+    }
+}
