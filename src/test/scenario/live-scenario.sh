@@ -15,6 +15,9 @@
 # arguments in OUT/filters ("NAME ARGS...").
 # Under qemu TCG every extra JVM costs a minute, so FILTERS=nofilters leaves
 # the filtered tracers out.
+# The tracers end three ways: main by SIGTERM, minlat_all by SIGINT,
+# minlat_none by SIGKILL; "bpf PHASE LINKS PROGS KPROBE_EVENTS" lines in
+# OUT/steps count what exists system-wide before, during and after them.
 # usage: live-scenario.sh JAVA JAR IOCTL_HELPER BACKEND OUT [filters|nofilters]
 set -euo pipefail
 
@@ -63,11 +66,23 @@ start_tracer() { # NAME OUTFILE ERRFILE ARGS...
     shift 3
     # -XX:-UsePerfData: in a guest, /tmp/hsperfdata_root holds the host's files, and a
     # pid collision makes the JVM warn on stdout, which must carry events only
-    "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m \
+    # env --default-signal: undo the SIG_IGN a script gives its background
+    # jobs for SIGINT, so SIGINT reaches the tracer as Ctrl-C would
+    env --default-signal=INT "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m \
         -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr \
         -jar "$jar" --json --backend "$backend" "$@" >"$outfile" 2>"$errfile" &
     pids[$name]=$!
 }
+# What the tracers may leave behind: BPF links and programs (bpftool), and
+# tracefs kprobe_events entries (libbpf's legacy kprobes); -1: no tracefs.
+bpf_counts() {
+    local kev=-1
+    [[ -r /sys/kernel/tracing/kprobe_events ]] && kev=$(wc -l </sys/kernel/tracing/kprobe_events)
+    echo "$(bpftool -j link show | grep -o '"id":' | wc -l) $(bpftool -j prog show | grep -o '"id":' | wc -l) $kev"
+}
+bpf_state() { echo "bpf $1 $(bpf_counts)" >>"$out/steps"; }
+bpf_before=$(bpf_counts)
+echo "bpf before $bpf_before" >>"$out/steps"
 start_tracer main "$out/events.jsonl" "$out/tracer.err"
 : >"$out/filters"
 while read -r name args; do
@@ -101,6 +116,8 @@ for name in "${!pids[@]}"; do
         exit 1
     fi
 done
+
+bpf_state during
 
 # Each step runs in the background so its pid is known before it ends.
 step() {
@@ -144,8 +161,13 @@ echo "step ethtool_i_by_pid $trigger $rc" >>"$out/steps"
 rm -f "$fifo"
 
 sleep 1
-# SIGTERM: a background job of a script starts with SIGINT ignored
-kill -TERM "${pids[@]}"
+for name in "${!pids[@]}"; do
+    case $name in
+        minlat_all) kill -INT "${pids[$name]}" ;;
+        minlat_none) kill -KILL "${pids[$name]}" ;;
+        *) kill -TERM "${pids[$name]}" ;;
+    esac
+done
 for name in "${!pids[@]}"; do
     rc=0
     wait "${pids[$name]}" || rc=$?
@@ -155,3 +177,10 @@ for name in "${!pids[@]}"; do
         echo "$rc" >"$out/filter-$name.rc"
     fi
 done
+# the kernel releases a killed process's BPF objects asynchronously
+for _ in $(seq 1 50); do
+    [[ $(bpf_counts) == "$bpf_before" ]] && break
+    sleep 0.1
+done
+bpf_state after
+

@@ -39,7 +39,8 @@ public final class Scenario {
     /** What one backend's run left behind. */
     public record Result(String backend, Map<String, Step> steps, Map<String, Iface> ifaces, int parentPid,
                          String parentComm, List<Map<String, Object>> events, int tracerRc, String tracerErr,
-                         Map<String, Filtered> filters, String kernel, List<OptionRun> options) {
+                         Map<String, Filtered> filters, String kernel, List<OptionRun> options,
+                         Map<String, List<Long>> bpfState) {
 
         public List<Map<String, Object>> eventsOf(String step) {
             int pid = steps.get(step).pid();
@@ -85,6 +86,7 @@ public final class Scenario {
         LiveGate.require(hasCommand("ethtool"), "needs the ethtool binary (apt install ethtool)");
         LiveGate.require(hasCommand("ip"), "needs ip (apt install iproute2)");
         LiveGate.require(hasCommand("gcc"), "needs gcc for the raw ioctl helper");
+        LiveGate.require(hasCommand("bpftool"), "needs bpftool (apt install bpftool) to count BPF links and programs");
     }
 
     public static boolean hasCommand(String name) {
@@ -151,6 +153,7 @@ public final class Scenario {
             String parentComm = null;
             String kernel = null;
             List<OptionRun> options = new ArrayList<>();
+            Map<String, List<Long>> bpfState = new LinkedHashMap<>();
             for (String line : Files.readAllLines(out.resolve("steps"))) {
                 String[] f = line.split(" ");
                 switch (f[0]) {
@@ -161,6 +164,8 @@ public final class Scenario {
                         parentComm = f[2];
                     }
                     case "kernel" -> kernel = f[1];
+                    case "bpf" -> bpfState.put(f[1], List.of(Long.parseLong(f[2]), Long.parseLong(f[3]),
+                            Long.parseLong(f[4])));
                     case "option" -> options.add(new OptionRun(Integer.parseInt(f[1]), Integer.parseInt(f[2]),
                             Integer.parseInt(f[3])));
                     default -> throw new IllegalStateException("bad steps line: " + line);
@@ -175,7 +180,7 @@ public final class Scenario {
             }
             return new Result(backend, steps, ifaces, parentPid, parentComm, jsonLines(out.resolve("events.jsonl")),
                     rc(out.resolve("tracer.rc")), Files.readString(out.resolve("tracer.err")), filters, kernel,
-                    options);
+                    options, bpfState);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -35,7 +35,8 @@ public final class ScenarioChecks {
     public static List<DynamicTest> tests(Scenario.Result r) {
         boolean kernel = !r.backend().equals("syscall");
         List<DynamicTest> t = new ArrayList<>();
-        if (!r.steps().keySet().containsAll(STEPS) || r.ifaces().size() < 4 || r.options().isEmpty()) {
+        if (!r.steps().keySet().containsAll(STEPS) || r.ifaces().size() < 4 || r.options().isEmpty()
+                || !r.bpfState().keySet().containsAll(List.of("before", "during", "after"))) {
             return List.of(DynamicTest.dynamicTest("the scenario ran to its end", () -> {
                 throw new AssertionError("incomplete scenario: steps " + r.steps().keySet() + ", tracer said: "
                         + r.tracerErr());
@@ -118,6 +119,14 @@ public final class ScenarioChecks {
             assertDevice(ev.get(0), n, kernel);
             assertEquals(0L, ev.get(0).get("ret"));
         }));
+        t.add(DynamicTest.dynamicTest("no BPF link, program or kprobe_events entry outlives the tracers"
+                + " (ended by SIGTERM, SIGINT and SIGKILL)", () -> {
+            // [links, programs, kprobe_events lines (-1: no tracefs)]
+            List<Long> before = r.bpfState().get("before");
+            List<Long> during = r.bpfState().get("during");
+            assertTrue(during.get(1) > before.get(1), "no programs loaded while tracing: " + r.bpfState());
+            assertEquals(before, r.bpfState().get("after"), "left behind: " + r.bpfState());
+        }));
         t.addAll(OptionChecks.tests(r));
         if (!r.filters().isEmpty()) {
             t.addAll(filterTests(r));
@@ -176,8 +185,10 @@ public final class ScenarioChecks {
         for (var bound : List.of(java.util.Map.entry("minlat_all", 1L), java.util.Map.entry("minlat_none",
                 60_000_000_000L))) {
             Scenario.Filtered f = r.filters().get(bound.getKey());
+            // the scenario ends minlat_all with SIGINT (exit 0), minlat_none with SIGKILL
+            int rc = bound.getKey().equals("minlat_none") ? 128 + 9 : 0;
             t.add(DynamicTest.dynamicTest("filter " + f.args() + " keeps operations at least that slow", () -> {
-                assertEquals(0, f.rc(), f.err());
+                assertEquals(rc, f.rc(), f.err());
                 for (Map<String, Object> e : f.output()) {
                     assertTrue((Long) e.get("latency_ns") >= bound.getValue(), "faster than the bound: " + e);
                 }
