@@ -89,6 +89,19 @@ class UserErrorsIT {
     }
 
     @Test
+    void libbpfTooOld() throws Exception {
+        Path lib = Path.of("/usr/lib/x86_64-linux-gnu/libbpf.so.1");
+        LiveGate.require(Files.exists(lib), "libbpf.so.1 is not where Debian puts it");
+        Path stub = Scenario.BASEDIR.resolve("target/test-bin/libbpf_old.so");
+        Files.createDirectories(stub.getParent());
+        Outcome gcc = exec(List.of("gcc", "-shared", "-fPIC", "-Wall", "-Werror", "-o", stub.toString(),
+                Scenario.BASEDIR.resolve("src/test/c/libbpf_old.c").toString()));
+        assertEquals(0, gcc.code(), gcc.err());
+        Outcome o = inPrivateMounts("mount --bind " + stub + " " + lib.toRealPath(), "--duration", "1");
+        assertOneClearLine(o, 5, "libbpf 0.8 is too old: ethtoolsnoop needs libbpf 1.0 or newer");
+    }
+
+    @Test
     void forcedBackendTheKernelLacksNamesWhy() throws Exception {
         LiveGate.require(!Files.isDirectory(Path.of("/sys/bus/event_source/devices/kprobe")),
                 "this kernel has kprobes (the check is for kernels without)");
