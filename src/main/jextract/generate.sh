@@ -48,6 +48,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function recv \
   --include-function close \
   --include-function poll \
+  --include-function malloc_trim \
   --include-typedef libbpf_print_fn_t \
   --include-typedef perf_buffer_sample_fn \
   --include-typedef perf_buffer_lost_fn \

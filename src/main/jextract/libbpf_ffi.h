@@ -11,3 +11,4 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <poll.h>
+#include <malloc.h>

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.loader;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +80,20 @@ final class KernelBtf {
     }
 
     static KernelBtf read(Path vmlinux) throws IOException {
-        return parse(Files.readAllBytes(vmlinux));
+        // Small reads on purpose: Files.readAllBytes would go through a
+        // temporary direct buffer as big as the file (megabytes), which NIO
+        // then caches for the thread: resident for the tracer's whole life.
+        try (InputStream in = new FileInputStream(vmlinux.toFile())) {
+            byte[] raw = new byte[Math.toIntExact(Files.size(vmlinux))]; // sysfs knows the size
+            int off = 0;
+            for (int n; off < raw.length && (n = in.read(raw, off, Math.min(8192, raw.length - off))) > 0; ) {
+                off += n; // JNI reads up to 8 KiB without a malloc
+            }
+            if (off != raw.length || in.read() != -1) {
+                throw new IOException(vmlinux + " changed size while read");
+            }
+            return parse(raw);
+        }
     }
 
     static KernelBtf parse(byte[] raw) {

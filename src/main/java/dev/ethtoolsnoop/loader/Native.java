@@ -34,6 +34,16 @@ final class Native {
         }
     }
 
+    /**
+     * Hands the C heap's free pages back to the kernel. Loading parses the
+     * kernel's BTF (megabytes of small allocations) and frees it again, but
+     * glibc keeps those pages: resident memory a long-running tracer would
+     * carry for nothing.
+     */
+    static void releaseFreeNativeMemory() {
+        Libbpf.malloc_trim(0);
+    }
+
     /** errno of the calling thread, for libbpf calls that return NULL. */
     static int errno() {
         return Libbpf.__errno_location().reinterpret(4).get(ValueLayout.JAVA_INT, 0);

@@ -157,6 +157,10 @@ public final class Probes implements AutoCloseable {
                 }
             }
             attachAll(obj, backend, facts);
+            // Setup parsed megabytes of kernel BTF (ours and libbpf's) that are
+            // garbage now: give the memory back before the long run starts.
+            System.gc();
+            Native.releaseFreeNativeMemory();
             return new Probes(obj, backend);
         } catch (LibbpfException | SetupException | RuntimeException e) {
             obj.close();
