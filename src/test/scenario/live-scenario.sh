@@ -73,12 +73,21 @@ start_tracer() { # NAME OUTFILE ERRFILE ARGS...
         -jar "$jar" --json --backend "$backend" "$@" >"$outfile" 2>"$errfile" &
     pids[$name]=$!
 }
-# What the tracers may leave behind: BPF links and programs (bpftool), and
-# tracefs kprobe_events entries (libbpf's legacy kprobes); -1: no tracefs.
+# What the tracers may leave behind: their BPF programs (by name, as the
+# kernel truncates them to 15 bytes) and the links holding those, counted
+# with bpftool so other BPF users on the machine do not count; and tracefs
+# kprobe_events entries on the functions we probe (libbpf's legacy kprobes);
+# -1: no tracefs.
+our_progs='^(fentry|fexit|kprobe|kretprobe)_(dev_|genl_|netdev_|parse_)|^raw_sys_(enter|exit)$'
 bpf_counts() {
-    local kev=-1
-    [[ -r /sys/kernel/tracing/kprobe_events ]] && kev=$(wc -l </sys/kernel/tracing/kprobe_events)
-    echo "$(bpftool -j link show | grep -o '"id":' | wc -l) $(bpftool -j prog show | grep -o '"id":' | wc -l) $kev"
+    local ids links kev=-1
+    ids=$(bpftool prog show | sed -n 's/^\([0-9]*\): .* name \([^ ]*\) .*/\1 \2/p' |
+        awk -v re="$our_progs" '$2 ~ re { print $1 }')
+    links=$(bpftool link show | sed -n 's/^[0-9]*: .* prog \([0-9]*\).*/\1/p' |
+        grep -cxF -f <(echo "$ids"; echo none) || true)
+    [[ -r /sys/kernel/tracing/kprobe_events ]] &&
+        kev=$(grep -cE 'dev_ethtool|ethnl_|dev_get_by_name' /sys/kernel/tracing/kprobe_events || true)
+    echo "$links $(grep -c . <<<"$ids" || true) $kev"
 }
 bpf_state() { echo "bpf $1 $(bpf_counts)" >>"$out/steps"; }
 bpf_before=$(bpf_counts)
