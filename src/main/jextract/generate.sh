@@ -34,6 +34,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function bpf_map__initial_value \
   --include-function bpf_map_update_elem \
   --include-function bpf_map_lookup_elem \
+  --include-function bpf_prog_load \
   --include-function perf_buffer__new \
   --include-function perf_buffer__poll \
   --include-function perf_buffer__free \
@@ -52,7 +53,10 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-typedef libbpf_print_fn_t \
   --include-typedef perf_buffer_sample_fn \
   --include-typedef perf_buffer_lost_fn \
+  --include-struct bpf_prog_load_opts \
   --include-constant LIBBPF_WARN \
+  --include-constant BPF_PROG_TYPE_TRACING \
+  --include-constant BPF_TRACE_FENTRY \
   --include-constant AF_NETLINK \
   --include-constant SOCK_RAW \
   --include-constant SOCK_CLOEXEC \

@@ -126,6 +126,16 @@ public final class Main implements Callable<Integer> {
     }
 
     static int run(String... args) {
+        // picocli only when the command line needs it: see QuickArgs
+        Main quick = QuickArgs.parse(args);
+        if (quick != null && quick.problem() == null) {
+            try {
+                return quick.call();
+            } catch (Exception e) {
+                System.err.println("ethtoolsnoop: error: " + e);
+                return 1;
+            }
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("ethtoolsnoop: error: " + e);
@@ -135,34 +145,40 @@ public final class Main implements Callable<Integer> {
     }
 
     private void validate() {
-        BackendChoice.valueOf(backendName());
-        if (bufferPages <= 0 || Integer.bitCount(bufferPages) != 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--buffer-pages must be a power of two, got " + bufferPages);
-        }
-        if (count < 0 || durationSeconds < 0 || minLatencyMs < 0 || netns < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--count, --duration, --min-latency and --netns take non-negative values");
-        }
-        if (comm != null && comm.getBytes(StandardCharsets.UTF_8).length > 15) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--comm: the kernel keeps 15 bytes of a process name; '" + comm + "' is longer");
-        }
-        if (ifname != null && (ifname.isEmpty() || ifname.getBytes(StandardCharsets.UTF_8).length > 15)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--interface: an interface name has 1 to 15 bytes");
+        String problem = problem();
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
     }
 
-    private String backendName() {
+    /** What is wrong with the options that picocli cannot tell by itself; null when nothing. */
+    String problem() {
+        if (backendChoice() == null) {
+            return "--backend must be auto, fentry, kprobe or syscall, got '" + backend + "'";
+        }
+        if (bufferPages <= 0 || Integer.bitCount(bufferPages) != 1) {
+            return "--buffer-pages must be a power of two, got " + bufferPages;
+        }
+        if (count < 0 || durationSeconds < 0 || minLatencyMs < 0 || netns < 0) {
+            return "--count, --duration, --min-latency and --netns take non-negative values";
+        }
+        if (comm != null && comm.getBytes(StandardCharsets.UTF_8).length > 15) {
+            return "--comm: the kernel keeps 15 bytes of a process name; '" + comm + "' is longer";
+        }
+        if (ifname != null && (ifname.isEmpty() || ifname.getBytes(StandardCharsets.UTF_8).length > 15)) {
+            return "--interface: an interface name has 1 to 15 bytes";
+        }
+        return null;
+    }
+
+    private BackendChoice backendChoice() {
         String name = backend.toUpperCase(java.util.Locale.ROOT);
         for (BackendChoice c : BackendChoice.values()) {
             if (c.name().equals(name)) {
-                return name;
+                return c;
             }
         }
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "--backend must be auto, fentry, kprobe or syscall, got '" + backend + "'");
+        return null;
     }
 
     @Override
@@ -182,7 +198,7 @@ public final class Main implements Callable<Integer> {
                     .warn("interface {} does not exist (yet) in this namespace; tracing anyway", ifname);
         }
         long ownNetns = ownNetns();
-        try (Probes probes = Probes.attach(config, BackendChoice.valueOf(backendName()))) {
+        try (Probes probes = Probes.attach(config, backendChoice())) {
             long offset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
             Enricher enricher = new Enricher(offset, ownNetns, Path.of("/sys/class/net"));
             AtomicLong lost = new AtomicLong();

@@ -148,6 +148,24 @@ public class Libbpf {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int BPF_PROG_TYPE_TRACING = (int)26L;
+    /**
+     * {@snippet lang=c :
+     * enum bpf_prog_type.BPF_PROG_TYPE_TRACING = 26
+     * }
+     */
+    public static int BPF_PROG_TYPE_TRACING() {
+        return BPF_PROG_TYPE_TRACING;
+    }
+    private static final int BPF_TRACE_FENTRY = (int)24L;
+    /**
+     * {@snippet lang=c :
+     * enum bpf_attach_type.BPF_TRACE_FENTRY = 24
+     * }
+     */
+    public static int BPF_TRACE_FENTRY() {
+        return BPF_TRACE_FENTRY;
+    }
 
     private static class libbpf_major_version {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
@@ -1443,6 +1461,69 @@ public class Libbpf {
                 traceDowncall("perf_buffer__poll", pb, timeout_ms);
             }
             return (int)mh$.invokeExact(pb, timeout_ms);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class bpf_prog_load {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libbpf.C_INT,
+            Libbpf.C_INT,
+            Libbpf.C_POINTER,
+            Libbpf.C_POINTER,
+            Libbpf.C_POINTER,
+            Libbpf.C_LONG,
+            Libbpf.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("bpf_prog_load");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license, const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts)
+     * }
+     */
+    public static FunctionDescriptor bpf_prog_load$descriptor() {
+        return bpf_prog_load.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license, const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts)
+     * }
+     */
+    public static MethodHandle bpf_prog_load$handle() {
+        return bpf_prog_load.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license, const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts)
+     * }
+     */
+    public static MemorySegment bpf_prog_load$address() {
+        return bpf_prog_load.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license, const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts)
+     * }
+     */
+    public static int bpf_prog_load(int prog_type, MemorySegment prog_name, MemorySegment license, MemorySegment insns, long insn_cnt, MemorySegment opts) {
+        var mh$ = bpf_prog_load.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_prog_load", prog_type, prog_name, license, insns, insn_cnt, opts);
+            }
+            return (int)mh$.invokeExact(prog_type, prog_name, license, insns, insn_cnt, opts);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

@@ -165,6 +165,12 @@ final class KernelBtf {
         return function(function) >= 0;
     }
 
+    /** The BTF type id of a kernel function (what BPF_PROG_LOAD's attach_btf_id names), if it exists. */
+    OptionalInt functionId(String function) {
+        int pos = function(function);
+        return pos < 0 ? OptionalInt.empty() : OptionalInt.of(Arrays.binarySearch(offsets, 1, offsets.length, pos));
+    }
+
     /** Number of parameters of a kernel function, if the kernel has it. */
     OptionalInt paramCount(String function) {
         int pos = function(function);

@@ -29,6 +29,12 @@ public final class LibbpfLog {
 
     static synchronized void install(boolean beVerbose) {
         verbose = beVerbose;
+        if (!beVerbose && !LOG.isDebugEnabled()) {
+            // Every message would be dropped: libbpf is told to stay silent,
+            // which spares making the upcall stub (tens of ms on a cold JVM).
+            Libbpf.libbpf_set_print(MemorySegment.NULL);
+            return;
+        }
         if (callback == null) {
             callback = libbpf_print_fn_t.allocate(LibbpfLog::print, Arena.global());
             Libbpf.libbpf_set_print(callback);

@@ -17,6 +17,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -72,6 +74,12 @@ public final class Probes implements AutoCloseable {
     }
 
     public static Probes attach(TraceConfig config, BackendChoice choice) throws SetupException {
+        // The kernel's BTF comes out of sysfs a page per read(), over a
+        // thousand of them: they run beside libbpf's set-up, not after it.
+        FutureTask<KernelFacts> kernel = new FutureTask<>(() -> KernelFacts.of(KernelBtf.read(VMLINUX_BTF)));
+        if (Files.exists(VMLINUX_BTF)) {
+            Thread.ofPlatform().daemon().name("kernel-btf").start(kernel);
+        }
         Native.requireLibbpf();
         LibbpfLog.install(config.verbose());
         if (!Files.exists(VMLINUX_BTF)) {
@@ -81,11 +89,18 @@ public final class Probes implements AutoCloseable {
         Privileges.require();
         byte[] elf = readObject();
         List<String> reasons = new ArrayList<>();
+        if (choice.candidates().contains(Backend.FENTRY)) {
+            Trampolines.prepare(); // while the BTF is still being read
+        }
         KernelFacts facts;
         try {
-            facts = KernelFacts.of(KernelBtf.read(VMLINUX_BTF));
-        } catch (IOException | RuntimeException e) {
-            throw new SetupException(SetupException.NO_BTF, "cannot read kernel BTF " + VMLINUX_BTF + ": " + e);
+            facts = kernel.get();
+        } catch (ExecutionException e) {
+            throw new SetupException(SetupException.NO_BTF,
+                    "cannot read kernel BTF " + VMLINUX_BTF + ": " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SetupException(SetupException.NO_BTF, "interrupted while reading kernel BTF " + VMLINUX_BTF);
         }
         for (Backend backend : choice.candidates()) {
             try {
@@ -101,6 +116,34 @@ public final class Probes implements AutoCloseable {
         }
         throw new SetupException(SetupException.NO_BACKEND,
                 "cannot trace ethtool on this kernel: " + String.join("; ", reasons));
+    }
+
+    /**
+     * Walks the start-up path short of loading anything into the kernel, for
+     * the AOT cache's training run (no root needed): the classes and method
+     * handles it touches are then ready when a real start takes the same path.
+     * Whatever this machine lacks (libbpf, BTF) is skipped, never reported.
+     */
+    public static void rehearse(TraceConfig config) {
+        try {
+            Native.requireLibbpf();
+            LibbpfLog.install(false);
+            KernelFacts facts = KernelFacts.of(KernelBtf.read(VMLINUX_BTF));
+            facts.devEthtoolId().ifPresent(Trampolines::refusal);
+            BpfObject obj = BpfObject.open(readObject());
+            try {
+                Set<String> enabled = enable(obj, Backend.SYSCALL, facts);
+                for (String prog : obj.programNames()) {
+                    obj.setAutoload(prog, enabled.contains(prog));
+                }
+                ConfigLayout.write(obj.initialValue(".rodata.config"), config,
+                        GenlFamily.resolve("ethtool").orElse(0), facts.devEthtoolParams().orElse(3) >= 3);
+            } finally {
+                obj.close();
+            }
+        } catch (SetupException | LibbpfException | IOException | RuntimeException e) {
+            LOG.debug("rehearsal stopped early: {}", e.toString());
+        }
     }
 
     private static byte[] readObject() {
@@ -120,10 +163,10 @@ public final class Probes implements AutoCloseable {
      * on); both are probed where present. netdevGetByName also requires the
      * (net, name, tracker, gfp) signature that fexit_netdev_get_by_name is written for.
      */
-    record KernelFacts(OptionalInt devEthtoolParams, boolean parseHeader, boolean devGetByName,
-                       boolean netdevGetByName, List<String> genlHandlers) {
+    record KernelFacts(OptionalInt devEthtoolParams, OptionalInt devEthtoolId, boolean parseHeader,
+                       boolean devGetByName, boolean netdevGetByName, List<String> genlHandlers) {
         static KernelFacts of(KernelBtf btf) {
-            return new KernelFacts(btf.paramCount("dev_ethtool"),
+            return new KernelFacts(btf.paramCount("dev_ethtool"), btf.functionId("dev_ethtool"),
                     btf.hasFunction("ethnl_parse_header_dev_get"),
                     btf.hasFunction("__dev_get_by_name"),
                     btf.paramCount("netdev_get_by_name").orElse(0) == 4,
@@ -133,6 +176,7 @@ public final class Probes implements AutoCloseable {
 
     private static Probes attach(byte[] elf, Backend backend, KernelFacts facts, TraceConfig config)
             throws LibbpfException, SetupException {
+        precheck(backend, facts);
         BpfObject obj = BpfObject.open(elf);
         try {
             Set<String> enabled = enable(obj, backend, facts);
@@ -174,7 +218,6 @@ public final class Probes implements AutoCloseable {
         Set<String> on = new LinkedHashSet<>();
         switch (backend) {
             case FENTRY -> {
-                requireDevEthtool(facts);
                 String suffix = facts.devEthtoolParams().getAsInt() >= 3 ? "" : "_2args";
                 on.add("fentry_dev_ethtool" + suffix);
                 on.add("fexit_dev_ethtool" + suffix);
@@ -200,11 +243,6 @@ public final class Probes implements AutoCloseable {
                 }
             }
             case KPROBE -> {
-                requireDevEthtool(facts);
-                if (!Files.isDirectory(KPROBE_PMU)) {
-                    throw new SetupException(SetupException.NO_BACKEND,
-                            "kernel has no kprobe support (CONFIG_KPROBES is off)");
-                }
                 on.addAll(List.of("kprobe_dev_ethtool", "kretprobe_dev_ethtool"));
                 if (facts.devGetByName()) {
                     on.add("kretprobe_dev_get_by_name");
@@ -222,6 +260,33 @@ public final class Probes implements AutoCloseable {
             case SYSCALL -> on.addAll(List.of("raw_sys_enter", "raw_sys_exit"));
         }
         return on;
+    }
+
+    /**
+     * Rules a backend out before the object is opened: a failed full load costs
+     * libbpf another parse of the kernel's BTF and a load of every program.
+     */
+    private static void precheck(Backend backend, KernelFacts facts) throws SetupException {
+        switch (backend) {
+            case FENTRY -> {
+                requireDevEthtool(facts);
+                String refused = Trampolines.refusal(facts.devEthtoolId().orElseThrow());
+                if (refused != null) {
+                    throw new SetupException(SetupException.NO_BACKEND,
+                            "kernel refuses fentry programs (BPF trampolines): loading a minimal one at dev_ethtool gave "
+                                    + refused);
+                }
+            }
+            case KPROBE -> {
+                requireDevEthtool(facts);
+                if (!Files.isDirectory(KPROBE_PMU)) {
+                    throw new SetupException(SetupException.NO_BACKEND,
+                            "kernel has no kprobe support (CONFIG_KPROBES is off)");
+                }
+            }
+            case SYSCALL -> {
+            }
+        }
     }
 
     private static void requireDevEthtool(KernelFacts facts) throws SetupException {

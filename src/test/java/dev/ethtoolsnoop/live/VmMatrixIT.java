@@ -70,6 +70,11 @@ class VmMatrixIT {
                     "VM failed (rc " + bootRc + "): " + log);
             org.junit.jupiter.api.Assertions.assertTrue(Files.exists(out.resolve("uname")), log);
         }));
+        nodes.add(DynamicTest.dynamicTest("--backend auto picks fentry", () -> {
+            String err = readOrEmpty(out.resolve("auto.err"));
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    err.lines().anyMatch(l -> l.startsWith("Tracing ethtool operations (backend: fentry,")), err);
+        }));
         for (String backend : BACKENDS) {
             Path dir = out.resolve(backend);
             if (!Files.exists(dir.resolve("steps")) || !Files.exists(dir.resolve("events.jsonl"))) {

@@ -86,6 +86,14 @@ class KernelBtfTest {
     }
 
     @Test
+    void functionIdsAreTypeIds() {
+        KernelBtf btf = KernelBtf.parse(sample());
+        assertEquals(OptionalInt.of(10), btf.functionId("dev_ethtool"));
+        assertEquals(OptionalInt.of(15), btf.functionId("ethnl_default_doit"));
+        assertEquals(OptionalInt.empty(), btf.functionId("nope"));
+    }
+
+    @Test
     void genlHandlersAreEthnlFunctionsTakingSkbAndGenlInfo() {
         // walking past ENUM and ARRAY tails proves the record sizes are right
         assertEquals(List.of("ethnl_default_doit", "ethnl_set_wol"), KernelBtf.parse(sample()).genlDoitHandlers());
@@ -103,5 +111,20 @@ class KernelBtfTest {
         KernelBtf btf = KernelBtf.read(vmlinux);
         assertTrue(btf.paramCount("dev_ethtool").getAsInt() >= 2);
         assertTrue(btf.genlDoitHandlers().contains("ethnl_default_doit"), btf.genlDoitHandlers().toString());
+    }
+
+    @Test
+    void devEthtoolIdMatchesBpftool() throws Exception {
+        Path vmlinux = Path.of("/sys/kernel/btf/vmlinux");
+        LiveGate.require(Files.isReadable(vmlinux), "this kernel has no readable BTF");
+        LiveGate.require(dev.ethtoolsnoop.live.Scenario.hasCommand("bpftool"), "needs bpftool (apt install bpftool)");
+        Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", vmlinux.toString()).start();
+        String want = null;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).lines()) {
+            want = lines.filter(l -> l.matches("\\[\\d+] FUNC 'dev_ethtool' .*")).findFirst().orElseThrow();
+        }
+        p.destroy();
+        int id = Integer.parseInt(want.substring(1, want.indexOf(']')));
+        assertEquals(OptionalInt.of(id), KernelBtf.read(vmlinux).functionId("dev_ethtool"), want);
     }
 }

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The usual command lines, read without picocli. Building picocli's model
+ * from Main's annotations costs a cold JVM some 150 ms, a third of the
+ * start-up budget, and a tracer is mostly started with a few plain flags.
+ * Anything less plain (help, version, a mistake, clustered short options,
+ * attached values, @files, a value starting with '-') gives null, and
+ * picocli, which stays the reference, handles it. QuickArgsTest holds both
+ * to the same result for every option Main declares.
+ */
+final class QuickArgs {
+    private QuickArgs() {
+    }
+
+    /** Main with the options applied, or null to leave the command line to picocli. */
+    static Main parse(String... args) {
+        Main m = new Main();
+        m.backend = "auto"; // the @Option defaults
+        m.bufferPages = 64;
+        List<Integer> pids = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            if (arg.startsWith("--")) {
+                int eq = arg.indexOf('=');
+                if (eq > 0) {
+                    name = arg.substring(0, eq);
+                    value = arg.substring(eq + 1);
+                }
+            } else if (arg.length() != 2 || arg.charAt(0) != '-') {
+                return null;
+            }
+            String option = longName(name);
+            if (option == null) {
+                return null;
+            }
+            if (!takesValue(option)) {
+                if (value != null) {
+                    return null;
+                }
+            } else if (value == null) {
+                if (i + 1 == args.length || args[i + 1].startsWith("-")) {
+                    return null;
+                }
+                value = args[++i];
+            }
+            // picocli refuses a single-value option given twice
+            if (!option.equals("--pid") && !seen.add(option)) {
+                return null;
+            }
+            try {
+                switch (option) {
+                    case "--json" -> m.json = true;
+                    case "--timestamp" -> m.timestamp = true;
+                    case "--pid" -> pids.add(Integer.valueOf(value));
+                    case "--comm" -> m.comm = value;
+                    case "--interface" -> m.ifname = value;
+                    case "--netns" -> m.netns = Long.parseLong(value);
+                    case "--failed" -> m.failedOnly = true;
+                    case "--min-latency" -> m.minLatencyMs = Double.parseDouble(value);
+                    case "--summary" -> m.summary = true;
+                    case "--hist" -> m.hist = true;
+                    case "--duration" -> m.durationSeconds = Double.parseDouble(value);
+                    case "--count" -> m.count = Long.parseLong(value);
+                    case "--backend" -> m.backend = value;
+                    case "--buffer-pages" -> m.bufferPages = Integer.parseInt(value);
+                    case "--list-commands" -> m.listCommands = true;
+                    case "--verbose" -> m.verbose = true;
+                    default -> {
+                        return null;
+                    }
+                }
+            } catch (NumberFormatException e) {
+                return null; // picocli words the message
+            }
+        }
+        if (!pids.isEmpty()) {
+            m.pids = pids;
+        }
+        return m;
+    }
+
+    /** The option's long name for any of its names; null for what only picocli knows. */
+    static String longName(String name) {
+        return switch (name) {
+            case "-j", "--json" -> "--json";
+            case "-T", "--timestamp" -> "--timestamp";
+            case "-p", "--pid" -> "--pid";
+            case "-c", "--comm" -> "--comm";
+            case "-i", "--interface" -> "--interface";
+            case "--netns" -> "--netns";
+            case "-x", "--failed" -> "--failed";
+            case "-m", "--min-latency" -> "--min-latency";
+            case "-s", "--summary" -> "--summary";
+            case "--hist" -> "--hist";
+            case "--duration" -> "--duration";
+            case "--count" -> "--count";
+            case "--backend" -> "--backend";
+            case "--buffer-pages" -> "--buffer-pages";
+            case "--list-commands" -> "--list-commands";
+            case "-v", "--verbose" -> "--verbose";
+            default -> null;
+        };
+    }
+
+    private static boolean takesValue(String option) {
+        return switch (option) {
+            case "--pid", "--comm", "--interface", "--netns", "--min-latency", "--duration", "--count", "--backend",
+                 "--buffer-pages" -> true;
+            default -> false;
+        };
+    }
+}
