@@ -98,6 +98,7 @@ class LifecycleIT {
         Path err = DIR.resolve("pipe.err");
         Path rc = DIR.resolve("pipe.rc");
         Files.deleteIfExists(rc);
+        Files.deleteIfExists(err); // a ready line left by an earlier run would end the wait too early
         String line = "'" + Scenario.java() + "' --enable-native-access=ALL-UNNAMED -jar '" + Scenario.JAR
                 + "' --json 2>'" + err + "' | head -1 >'" + DIR.resolve("pipe.out") + "'; echo ${PIPESTATUS[0]} >'"
                 + rc + "'";

@@ -117,14 +117,18 @@ class UserErrorsIT {
         assertFalse(o.err().contains("\tat "), o.err());
     }
 
+    static final Path IMAGE = Scenario.BASEDIR.resolve("target/image");
+
     @Test
     void launcherWithoutANewEnoughJdk() throws Exception {
         Path launcher = Scenario.BASEDIR.resolve("ethtoolsnoop");
         Path jdk17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
         LiveGate.require(Files.isDirectory(jdk17), "needs Debian's JDK 17 to stand in for an old JDK");
-        // /usr/lib/jvm holding only JDK 17, and PATH without any other java
+        // /usr/lib/jvm holding only JDK 17, PATH without any other java, and no
+        // runtime image (which the launcher would run without looking for a JDK)
         Outcome o = exec(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
                 "mkdir -p /tmp/etsn-jdk17 && mount --bind " + jdk17 + " /tmp/etsn-jdk17"
+                        + " && { [ ! -d " + IMAGE + " ] || mount -t tmpfs none " + IMAGE + "; }"
                         + " && mount -t tmpfs none /usr/lib/jvm && mkdir /usr/lib/jvm/java-17"
                         + " && mount --bind /tmp/etsn-jdk17 /usr/lib/jvm/java-17"
                         + " && JAVA_HOME=/usr/lib/jvm/java-17 PATH=/usr/bin:/bin exec " + launcher + " --help"));

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.live;
+
+import dev.ethtoolsnoop.Main;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The runtime image `mvn package` leaves in target/image, run the way a
+ * machine without any JDK would run it: no java on PATH, no JAVA_HOME.
+ */
+class ImageIT {
+    static final Path IMAGE = Scenario.BASEDIR.resolve("target/image");
+    static final Path LAUNCHER = IMAGE.resolve("bin/ethtoolsnoop");
+    static final Path DIR = Scenario.BASEDIR.resolve("target/live/image");
+    static final String DEV = "etsnimg0";
+    /** Only what the launcher itself runs; none of it a java. */
+    static final List<String> TOOLS = List.of("bash", "env", "readlink", "dirname");
+    static Path noJavaBin;
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        LiveGate.require(Files.isExecutable(LAUNCHER),
+                "no runtime image in target/image (mvn package builds it unless -Dethtoolsnoop.image.skip=true)");
+        noJavaBin = Files.createDirectories(DIR.resolve("bin"));
+        for (String tool : TOOLS) {
+            Path link = noJavaBin.resolve(tool);
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, Path.of("/usr/bin", tool).toRealPath());
+        }
+    }
+
+    /** The launcher with PATH = our tool links only and no JAVA_HOME. */
+    static ProcessBuilder withoutJava(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Map<String, String> env = pb.environment();
+        env.remove("JAVA_HOME");
+        env.remove("JAVA_TOOL_OPTIONS");
+        env.remove("JDK_JAVA_OPTIONS");
+        env.put("PATH", noJavaBin.toString());
+        for (String dir : env.get("PATH").split(File.pathSeparator)) {
+            assertFalse(Files.exists(Path.of(dir, "java")), dir + " holds a java");
+        }
+        return pb;
+    }
+
+    static Outcome run(String... args) throws IOException, InterruptedException {
+        Process p = withoutJava(args).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), List.of(args) + " hangs");
+        return new Outcome(p.exitValue(), new String(p.getInputStream().readAllBytes()),
+                new String(p.getErrorStream().readAllBytes()));
+    }
+
+    @Test
+    void versionAndCommandListRunOnTheImagesOwnJava() throws Exception {
+        Outcome v = run("--version");
+        assertEquals(0, v.code(), v.err());
+        assertEquals("ethtoolsnoop 0.1.0\n", v.out());
+        assertEquals("", v.err(), "the JVM and its AOT cache stay quiet");
+        Outcome l = run("--list-commands", "--json");
+        assertEquals(0, l.code(), l.err());
+        assertTrue(l.out().lines().map(Json::object).anyMatch(m -> "ETHTOOL_GDRVINFO".equals(m.get("cmd_name"))),
+                l.out());
+        assertEquals("", l.err());
+        Outcome bad = run("--bogus");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("Unknown option: '--bogus'"), bad.err());
+    }
+
+    @Test
+    void holdsOnlyTheModulesTheAppUses() throws Exception {
+        Process p = new ProcessBuilder(IMAGE.resolve("bin/java").toString(), "--list-modules").start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        Set<String> modules = new TreeSet<>();
+        new String(p.getInputStream().readAllBytes()).lines().forEach(l -> modules.add(l.split("@")[0]));
+        assertEquals(Set.of("java.base", "jdk.unsupported"), modules);
+    }
+
+    @Test
+    void theAotCacheMatchesTheImageAsBuilt() throws Exception {
+        // AOTMode=on turns a cache the JVM would silently skip into an error
+        Path app = IMAGE.resolve("lib/app");
+        Process p = new ProcessBuilder(IMAGE.resolve("bin/java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                "-XX:AOTMode=on", "-XX:AOTCache=" + app.resolve("ethtoolsnoop.aot"),
+                "-jar", app.resolve("ethtoolsnoop.jar").toString(), "--version").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("ethtoolsnoop 0.1.0\n", out);
+    }
+
+    @Test
+    void completionAndManPageCoverEveryOption() throws Exception {
+        String completion = Files.readString(IMAGE.resolve("share/bash-completion/completions/ethtoolsnoop"));
+        String man = Files.readString(IMAGE.resolve("share/man/man8/ethtoolsnoop.8"));
+        String adoc = Files.readString(IMAGE.resolve("share/doc/ethtoolsnoop/ethtoolsnoop.adoc"));
+        assertTrue(completion.contains("complete -F _complete_ethtoolsnoop"), completion);
+        assertTrue(man.startsWith(".TH ETHTOOLSNOOP 8 "), man);
+        for (OptionSpec o : new CommandLine(new Main()).getCommandSpec().options()) {
+            for (String name : o.names()) {
+                assertTrue(completion.contains(name), name + " missing from the completion");
+                assertTrue(man.contains("\\fB" + name.replace("-", "\\-") + "\\fR"), name + " missing from the man page");
+                assertTrue(adoc.contains(name), name + " missing from the AsciiDoc page");
+            }
+        }
+        // the completion script is valid bash and completes our options
+        Process p = new ProcessBuilder("bash", "-c", "source \"$0\" && COMP_WORDS=(ethtoolsnoop --buff) && COMP_CWORD=1"
+                + " && _complete_ethtoolsnoop && printf '%s\\n' \"${COMPREPLY[@]}\"",
+                IMAGE.resolve("share/bash-completion/completions/ethtoolsnoop").toString()).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("--buffer-pages", new String(p.getInputStream().readAllBytes()).trim(),
+                new String(p.getErrorStream().readAllBytes()));
+    }
+
+    @Test
+    void tracesAnEthtoolCallWithoutAnyJdk() throws Exception {
+        LiveGate.require(LiveGate.isRoot(), "live tracing needs root");
+        LiveGate.require(Scenario.hasCommand("ethtool"), "needs ethtool");
+        LiveGate.require(Scenario.hasCommand("ip"), "needs ip (apt install iproute2)");
+        sh("ip link del " + DEV + " 2>/dev/null; ip link add " + DEV + " type veth peer name " + DEV + "p");
+        Path out = DIR.resolve("trace.jsonl");
+        Path err = DIR.resolve("trace.err");
+        Process p = withoutJava("--json", "-i", DEV).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            LifecycleIT.awaitReady(err, p);
+            assertEquals(0, sh("ethtool -i " + DEV + " >/dev/null"));
+            Thread.sleep(300); // one poll interval and then some
+            p.destroy(); // SIGTERM: a clean stop that flushes
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tracer did not end on SIGTERM");
+            assertEquals(0, p.exitValue(), Files.readString(err));
+            List<Map<String, Object>> events = Files.readAllLines(out).stream().map(Json::object).toList();
+            assertTrue(events.stream().anyMatch(e -> DEV.equals(e.get("ifname")) && "ethtool".equals(e.get("comm"))
+                    && "ETHTOOL_GDRVINFO".equals(e.get("cmd_name")) && Long.valueOf(0).equals(e.get("ret"))),
+                    events.toString());
+        } finally {
+            p.destroyForcibly();
+            sh("ip link del " + DEV + " 2>/dev/null || true");
+        }
+    }
+
+    static int sh(String line) throws IOException, InterruptedException {
+        return new ProcessBuilder("bash", "-c", line).inheritIO().start().waitFor();
+    }
+}
