@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+# The benchmark's one table, from bench/measure.sh's results files: a column
+# per (kernel, backend), each row's target judged where it applies (absolute
+# times and rates only on the host: TCG makes a guest's meaningless).
+#   table.py HOST_KERNEL CORES MODE RESULTS_DIR...
+# Exits 3 when a judged target is missed.
+import sys, datetime
+kernel, cores, mode, dirs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+cols = []
+for d in dirs:
+    vals = {}
+    for line in open(d + "/results"):
+        b, k, v = line.split(maxsplit=2)
+        vals.setdefault(b, {}).setdefault(k, []).append(v.strip())
+    on_host = "/vm-" not in d  # run.sh puts a guest's results under vm-SUITE/
+    for b, v in vals.items():
+        v = {k: x[-1] for k, x in v.items()}
+        rel = v.get("kernel", "?").split("-")[0].split("+")[0]
+        cols.append((f"{b} {rel}{'' if on_host else ' TCG'}", on_host, v))
+f = lambda v, k: float(v[k])
+rows = [  # label, target text, value, ok (None: not judged), judged on the host only
+    ("ready: ours 'Tracing' line (s)", "<= 0.5", lambda v: f(v, "ready_ours_line"), lambda x: x <= 0.5, True),
+    ("ready: ours first event (s)", "", lambda v: f(v, "ready_ours_first"), None, False),
+    ("ready: bpftrace first event (s)", "", lambda v: f(v, "ready_bt_first"), None, False),
+    ("ready: ours line / bpftrace", "<= 0.3", lambda v: f(v, "ready_ours_line") / f(v, "ready_bt_first"), lambda x: x <= 0.3, False),
+]
+for loop, name in (("eth", "GDRVINFO"), ("genl", "LINKINFO_GET")):
+    rows += [
+        (f"{name}: no tracer (ns/op)", "", lambda v, l=loop: f(v, f"cost_{l}_off"), None, False),
+        (f"{name}: +bpftrace (ns/op)", "", lambda v, l=loop: f(v, f"cost_{l}_bt") - f(v, f"cost_{l}_off"), None, False),
+        (f"{name}: +ours (ns/op)", "", lambda v, l=loop: f(v, f"cost_{l}_ours") - f(v, f"cost_{l}_off"), None, False),
+        (f"{name}: ops printed, bpftrace (%)", "", lambda v, l=loop: 100 * f(v, f"printed_{l}_bt"), None, False),
+        (f"{name}: ops printed, ours (%)", "", lambda v, l=loop: 100 * f(v, f"printed_{l}_ours"), None, False),
+        (f"{name}: +ours / +bpftrace", "<= 1.2",
+         lambda v, l=loop: (f(v, f"cost_{l}_ours") - f(v, f"cost_{l}_off")) / (f(v, f"cost_{l}_bt") - f(v, f"cost_{l}_off")),
+         lambda x: x <= 1.2, False),
+    ]
+rows += [
+    ("unrelated ioctl: ours / none", "", lambda v: f(v, "cost_ioctl_ours") / f(v, "cost_ioctl_off"), None, False),
+    ("unrelated ioctl: ours / bpftrace", "", lambda v: f(v, "cost_ioctl_ours") / f(v, "cost_ioctl_bt"), None, False),
+    ("drain: zero-loss rate (ops/s)", ">= 200000", lambda v: f(v, "drain_zero_loss"), lambda x: x >= 200000, True),
+    ("RSS of ours: VmRSS max (MiB)", "<= 64", lambda v: f(v, "rss_max_kb") / 1024, lambda x: x <= 64, False),
+    ("RSS of ours: VmHWM (MiB)", "", lambda v: f(v, "hwm_kb") / 1024, None, False),
+]
+print()
+print(f"ethtoolsnoop benchmark ({mode}), {datetime.date.today()}: host {kernel}, {cores} cores")
+print("best of the alternating blocks; '+' = added to the untraced op; * = target missed.")
+print("VM columns: qemu TCG, so absolute VM times and rates mean nothing: read their ratios.")
+w = 19
+print(f"{'':40} {'target':>9}" + "".join(f" {c[0]:>{w}}" for c in cols))
+missed = []
+for label, target, value, ok, host_only in rows:
+    cells = []
+    for name, on_host, v in cols:
+        try:
+            x = value(v)
+        except (KeyError, ValueError, ZeroDivisionError):
+            cells.append(f" {'-':>{w}}")
+            continue
+        judged = ok is not None and (on_host or not host_only)
+        bad = judged and not ok(x)
+        if bad:
+            missed.append(f"{label} {target}: {x:.3g} ({name})")
+        text = f"{x:.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+        cells.append(f" {text + ('*' if bad else ' '):>{w}}")
+    print(f"{label:40} {target:>9}" + "".join(cells))
+print()
+if missed:
+    print("targets missed:")
+    for m in missed:
+        print("  " + m)
+    sys.exit(3)
+print("all targets met")
