@@ -8,22 +8,46 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
 
 /** Adds names, ethtool options and wall-clock time to kernel events. */
 public final class Enricher {
+    /**
+     * How long a sysfs answer is reused: a storm of calls about one device
+     * costs one read per second instead of one per event (tens of
+     * microseconds each), and a renamed or recreated device shows within it.
+     */
+    static final long SYSFS_CACHE_NS = 1_000_000_000L;
+    /** Hostile or churning names must not grow the cache without bound. */
+    private static final int SYSFS_CACHE_MAX = 1024;
+
+    private record Answer(int ifindex, byte[] name, long atNs) {
+    }
+
     private final long monotonicToEpochNs;
     private final long ownNetns;
     private final Path sysClassNet;
+    private final LongSupplier clock;
+    private final Map<String, Answer> byName = new HashMap<>();
+    private final Map<Integer, Answer> byIndex = new HashMap<>();
 
     /**
      * @param monotonicToEpochNs add to a CLOCK_MONOTONIC timestamp to get epoch ns
      * @param ownNetns           the tracer's network namespace inode
      */
     public Enricher(long monotonicToEpochNs, long ownNetns, Path sysClassNet) {
+        this(monotonicToEpochNs, ownNetns, sysClassNet, System::nanoTime);
+    }
+
+    Enricher(long monotonicToEpochNs, long ownNetns, Path sysClassNet, LongSupplier clock) {
         this.monotonicToEpochNs = monotonicToEpochNs;
         this.ownNetns = ownNetns;
         this.sysClassNet = sysClassNet;
+        this.clock = clock;
     }
 
     public Operation enrich(Event e) {
@@ -37,9 +61,9 @@ public final class Enricher {
         // The syscall backend sees names, not devices: resolve what we can see.
         if (!e.hasDevice() && e.netns() == ownNetns) {
             if (ifindex == 0 && ifname.length > 0) {
-                ifindex = ifindexOf(ifname);
+                ifindex = cachedIfindexOf(ifname);
             } else if (ifname.length == 0 && ifindex > 0) {
-                ifname = nameOf(ifindex);
+                ifname = cachedNameOf(ifindex);
             }
         }
         String cmdName;
@@ -63,6 +87,33 @@ public final class Enricher {
                 e.tgid(), e.tid(), e.comm(), e.ppid(), e.pcomm(),
                 e.cmd(), cmdName, subCmd, subCmdName, args,
                 e.latencyNs(), e.ret());
+    }
+
+    private int cachedIfindexOf(byte[] ifname) {
+        String key = new String(ifname, StandardCharsets.ISO_8859_1); // every byte kept apart
+        long now = clock.getAsLong();
+        Answer a = byName.get(key);
+        if (a == null || now - a.atNs() > SYSFS_CACHE_NS) {
+            if (byName.size() >= SYSFS_CACHE_MAX) {
+                byName.clear();
+            }
+            a = new Answer(ifindexOf(ifname), ifname, now);
+            byName.put(key, a);
+        }
+        return a.ifindex();
+    }
+
+    private byte[] cachedNameOf(int ifindex) {
+        long now = clock.getAsLong();
+        Answer a = byIndex.get(ifindex);
+        if (a == null || now - a.atNs() > SYSFS_CACHE_NS) {
+            if (byIndex.size() >= SYSFS_CACHE_MAX) {
+                byIndex.clear();
+            }
+            a = new Answer(ifindex, nameOf(ifindex), now);
+            byIndex.put(ifindex, a);
+        }
+        return Arrays.copyOf(a.name(), a.name().length);
     }
 
     private int ifindexOf(byte[] ifname) {

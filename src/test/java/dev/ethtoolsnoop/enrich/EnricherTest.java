@@ -66,4 +66,19 @@ class EnricherTest {
         assertEquals(4, en.enrich(event(Kind.IOCTL, Backend.KPROBE, 3, -1, "etsnA", 4, 7, true, new byte[0]))
                 .ifindex());
     }
+
+    @Test
+    void sysfsAnswersAreReusedForOneSecondThenReadAgain() throws IOException {
+        Files.createDirectories(sys.resolve("etsnA"));
+        Files.writeString(sys.resolve("etsnA/ifindex"), "9\n");
+        long[] now = {0};
+        Enricher en = new Enricher(0, 7, sys, () -> now[0]);
+        Event call = event(Kind.IOCTL, Backend.SYSCALL, 3, -1, "etsnA", 0, 7, false, new byte[0]);
+        assertEquals(9, en.enrich(call).ifindex());
+        Files.writeString(sys.resolve("etsnA/ifindex"), "12\n"); // the device was recreated
+        now[0] = Enricher.SYSFS_CACHE_NS;
+        assertEquals(9, en.enrich(call).ifindex(), "within the second: the cached answer");
+        now[0] = Enricher.SYSFS_CACHE_NS + 1;
+        assertEquals(12, en.enrich(call).ifindex(), "after it: read again");
+    }
 }
