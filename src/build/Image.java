@@ -72,7 +72,22 @@ public class Image {
         if (rc != 0 || !Files.exists(app.resolve("ethtoolsnoop.aot"))) {
             throw new IllegalStateException("AOT training run failed (exit " + rc + "): " + Files.readString(log));
         }
+        // The cache holds code generated for this CPU: on a CPU that lacks one
+        // of its instruction-set features the JVM dies of SIGILL (seen under
+        // qemu -cpu Nehalem) instead of refusing the cache. The launcher uses
+        // the cache only where every CPU flag of the build machine is present.
+        write(app.resolve("ethtoolsnoop.aot.cpuflags"), cpuFlags() + "\n");
         System.out.println("runtime image: " + image + " (run " + bin + ")");
+    }
+
+    /** The "flags" line of /proc/cpuinfo (x86; "Features" elsewhere), empty if there is none. */
+    static String cpuFlags() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("flags") || line.startsWith("Features")) {
+                return line.substring(line.indexOf(':') + 1).trim();
+            }
+        }
+        return "";
     }
 
     /**

@@ -99,6 +99,38 @@ class ImageIT {
         assertEquals(Set.of("java.base", "jdk.unsupported"), modules);
     }
 
+    /**
+     * The cache holds code for the build machine's CPU, and the JVM runs it
+     * unchecked: SIGILL on a CPU without one of its features (found in the VM
+     * tier, qemu -cpu Nehalem). The launcher must leave the cache out there.
+     */
+    @Test
+    void theAotCacheIsLeftOutOnACpuLackingABuildFlag() throws Exception {
+        Path flags = IMAGE.resolve("lib/app/ethtoolsnoop.aot.cpuflags");
+        String built = Files.readString(flags);
+        assertTrue(built.contains(" sse2 ") || !Files.readString(Path.of("/proc/cpuinfo")).contains(" sse2 "),
+                "build flags recorded: " + built);
+        assertTrue(trace().contains("-XX:AOTCache="), "this CPU built the cache: it is used");
+        try {
+            Files.writeString(flags, built.trim() + " etsn_feature_no_cpu_has\n");
+            String exec = trace();
+            assertFalse(exec.contains("-XX:AOTCache="), exec);
+            assertTrue(exec.contains("-Xshare:auto"), exec);
+        } finally {
+            Files.writeString(flags, built);
+        }
+    }
+
+    /** The java command line the image launcher would exec (bash -x), for --version. */
+    private static String trace() throws Exception {
+        Process p = new ProcessBuilder("bash", "-x", LAUNCHER.toString(), "--version").redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().filter(l -> l.startsWith("+ exec ")).findFirst().orElseThrow(() -> new AssertionError(out));
+    }
+
     @Test
     void theAotCacheMatchesTheImageAsBuilt() throws Exception {
         // AOTMode=on turns a cache the JVM would silently skip into an error

@@ -70,8 +70,11 @@ class VmMatrixIT {
                     "VM failed (rc " + bootRc + "): " + log);
             org.junit.jupiter.api.Assertions.assertTrue(Files.exists(out.resolve("uname")), log);
         }));
-        nodes.add(DynamicTest.dynamicTest("--backend auto picks fentry", () -> {
+        nodes.add(DynamicTest.dynamicTest("--backend auto picks fentry (from the runtime image when built)", () -> {
             String err = readOrEmpty(out.resolve("auto.err"));
+            if (!Boolean.getBoolean("ethtoolsnoop.image.skip")) {
+                org.junit.jupiter.api.Assertions.assertEquals("image", readOrEmpty(out.resolve("auto.how")).trim());
+            }
             org.junit.jupiter.api.Assertions.assertTrue(
                     err.lines().anyMatch(l -> l.startsWith("Tracing ethtool operations (backend: fentry,")), err);
         }));
