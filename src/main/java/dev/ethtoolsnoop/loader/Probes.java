@@ -132,12 +132,7 @@ public final class Probes implements AutoCloseable {
             facts.devEthtoolId().ifPresent(Trampolines::refusal);
             BpfObject obj = BpfObject.open(readObject());
             try {
-                Set<String> enabled = enable(obj, Backend.SYSCALL, facts);
-                for (String prog : obj.programNames()) {
-                    obj.setAutoload(prog, enabled.contains(prog));
-                }
-                ConfigLayout.write(obj.initialValue(".rodata.config"), config,
-                        GenlFamily.resolve("ethtool").orElse(0), facts.devEthtoolParams().orElse(3) >= 3);
+                configure(obj, Backend.SYSCALL, facts, config);
             } finally {
                 obj.close();
             }
@@ -174,24 +169,30 @@ public final class Probes implements AutoCloseable {
         }
     }
 
+    /** Everything before load: which programs load, and the read-only config they see. */
+    private static void configure(BpfObject obj, Backend backend, KernelFacts facts, TraceConfig config)
+            throws LibbpfException, SetupException {
+        Set<String> enabled = enable(obj, backend, facts);
+        for (String prog : obj.programNames()) {
+            obj.setAutoload(prog, enabled.contains(prog));
+        }
+        int family = 0;
+        if (backend == Backend.SYSCALL) {
+            family = GenlFamily.resolve("ethtool").orElse(0);
+            if (family == 0) {
+                LOG.warn("kernel has no ethtool netlink family: tracing ioctls only");
+            }
+        }
+        ConfigLayout.write(obj.initialValue(".rodata.config"), config, family,
+                facts.devEthtoolParams().orElse(3) >= 3);
+    }
+
     private static Probes attach(byte[] elf, Backend backend, KernelFacts facts, TraceConfig config)
             throws LibbpfException, SetupException {
         precheck(backend, facts);
         BpfObject obj = BpfObject.open(elf);
         try {
-            Set<String> enabled = enable(obj, backend, facts);
-            for (String prog : obj.programNames()) {
-                obj.setAutoload(prog, enabled.contains(prog));
-            }
-            int family = 0;
-            if (backend == Backend.SYSCALL) {
-                family = GenlFamily.resolve("ethtool").orElse(0);
-                if (family == 0) {
-                    LOG.warn("kernel has no ethtool netlink family: tracing ioctls only");
-                }
-            }
-            ConfigLayout.write(obj.initialValue(".rodata.config"), config, family,
-                    facts.devEthtoolParams().orElse(3) >= 3);
+            configure(obj, backend, facts, config);
             obj.load();
             if (!config.pids().isEmpty()) {
                 for (int pid : config.pids()) {
