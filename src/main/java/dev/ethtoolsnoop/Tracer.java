@@ -19,8 +19,14 @@ import java.util.function.Predicate;
 final class Tracer {
     private static final Logger LOG = LoggerFactory.getLogger(Tracer.class);
     private static final int POLL_MS = 100;
-    /** Final drain bound: under a steady stream the buffer never empties. */
-    private static final int DRAIN_ROUNDS = 64;
+    /**
+     * Final drain: the probes are detached by then, so the rings only empty;
+     * a wait this long with nothing arriving means every wake-up the kernel
+     * still owed (they come from irq_work, a little after the write) has come.
+     */
+    private static final int DRAIN_QUIET_MS = 20;
+    /** Bound on the final drain's polls, each of which empties every ready ring. */
+    private static final int DRAIN_ROUNDS = 1024;
 
     private final Probes probes;
     private final Enricher enricher;
@@ -92,9 +98,12 @@ final class Tracer {
                     break;
                 }
             }
-            // What the kernel already handed over is shown, not silently dropped
-            // with the buffer; then every operation is either printed or counted.
-            for (int i = 0; i < DRAIN_ROUNDS && buffer.poll(0) > 0; i++) {
+            // Detach first, then drain: with the probes still attached, what they
+            // emitted after the last poll would go with the buffer, neither
+            // shown nor counted. After it every operation that ended while we
+            // traced is printed or counted as lost.
+            probes.detach();
+            for (int i = 0; i < DRAIN_ROUNDS && buffer.poll(DRAIN_QUIET_MS) > 0; i++) {
                 if (maxCount > 0 && emitted >= maxCount) {
                     break;
                 }

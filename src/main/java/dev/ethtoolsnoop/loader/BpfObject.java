@@ -112,12 +112,21 @@ final class BpfObject implements AutoCloseable {
         return arena;
     }
 
-    @Override
-    public void close() {
+    /**
+     * Destroys the links in reverse order of attachment: entry probes were
+     * attached last, so they go first and operations already inside the
+     * kernel still meet their exit probe.
+     */
+    void detach() {
         for (int i = links.size() - 1; i >= 0; i--) {
             Libbpf.bpf_link__destroy(links.get(i));
         }
         links.clear();
+    }
+
+    @Override
+    public void close() {
+        detach();
         Libbpf.bpf_object__close(obj);
         arena.close();
     }

@@ -347,6 +347,14 @@ public final class Probes implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the probes; the perf buffer and the drop count stay readable, so
+     * what they emitted before this can still be drained and counted.
+     */
+    public void detach() {
+        obj.detach();
+    }
+
     @Override
     public void close() {
         obj.close();
