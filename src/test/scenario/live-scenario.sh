@@ -9,6 +9,10 @@
 #                     and "option LINE PID RC" facts (LINE: the option's line
 #                     in options.txt, run against a veth of its own)
 #   OUT/tracer.rc     the tracer's exit code
+#   OUT/storm.{jsonl,err,rc}
+#                     a last tracer (-c ethtool_storm) around a storm of
+#                     STORM_OPS GDRVINFO ioctls from four threads, after the
+#                     others ended; "storm ISSUED FAILED PID" in OUT/steps
 # Beside the unfiltered tracer, filtered ones (-p, -c, -i, --netns, -x, -m,
 # and -s --hist) watch the same operations, so each filter can be checked
 # against the unfiltered record: OUT/filter-NAME.{jsonl,err,rc}, their
@@ -19,9 +23,13 @@
 # minlat_none by SIGKILL; "bpf PHASE LINKS PROGS KPROBE_EVENTS" lines in
 # OUT/steps count what exists system-wide before, during and after them.
 # usage: live-scenario.sh JAVA JAR IOCTL_HELPER BACKEND OUT [filters|nofilters]
+# The storm program is IOCTL_HELPER's sibling ethtool_storm (target/test-bin).
 set -euo pipefail
 
 java=$1 jar=$2 ioctl_helper=$3 backend=$4 out=$5 filters=${6:-filters}
+storm=$(dirname "$ioctl_helper")/ethtool_storm
+# small enough for a TCG guest, big enough to overrun the perf buffer there
+storm_ops=${STORM_OPS:-20000}
 mkdir -p "$out"
 : >"$out/steps"
 ns=etsn-ns-$$
@@ -111,20 +119,23 @@ minlat_none -m 60000
 agg -s --hist
 EOF_FILTERS
 
-errfile() { [[ $1 == main ]] && echo "$out/tracer.err" || echo "$out/filter-$1.err"; }
-for name in "${!pids[@]}"; do
+await_ready() { # NAME ERRFILE
     for _ in $(seq 1 1800); do
-        grep -q '^Tracing ethtool operations' "$(errfile "$name")" && break
-        kill -0 "${pids[$name]}" 2>/dev/null || break
+        grep -q '^Tracing ethtool operations' "$2" && return
+        kill -0 "${pids[$1]}" 2>/dev/null || break
         sleep 0.1
     done
-    if ! grep -q '^Tracing ethtool operations' "$(errfile "$name")"; then
-        echo "tracer $name did not get ready:" >&2
-        cat "$(errfile "$name")" >&2
-        kill "${pids[@]}" "$trigger" 2>/dev/null || true
+    if ! grep -q '^Tracing ethtool operations' "$2"; then
+        echo "tracer $1 did not get ready:" >&2
+        cat "$2" >&2
+        kill "${pids[@]}" $trigger 2>/dev/null || true
         wait || true
         exit 1
     fi
+}
+errfile() { [[ $1 == main ]] && echo "$out/tracer.err" || echo "$out/filter-$1.err"; }
+for name in "${!pids[@]}"; do
+    await_ready "$name" "$(errfile "$name")"
 done
 
 bpf_state during
@@ -194,3 +205,19 @@ for _ in $(seq 1 50); do
 done
 bpf_state after
 
+# Load: under a tracer of its own (the ones above check single operations),
+# every ioctl of a storm must be printed or reported lost, exactly.
+pids=()
+trigger=
+start_tracer storm "$out/storm.jsonl" "$out/storm.err" -c ethtool_storm
+await_ready storm "$out/storm.err"
+"$storm" etsnD 4 "$storm_ops" >"$out/storm.out" 2>&1 &
+spid=$!
+wait "$spid" || true
+sleep 1
+kill -INT "${pids[storm]}"
+rc=0
+wait "${pids[storm]}" || rc=$?
+echo "$rc" >"$out/storm.rc"
+counts=$(sed -n 's/^issued=\([0-9]*\) failed=\([0-9]*\)$/\1 \2/p' "$out/storm.out")
+echo "storm ${counts:--1 -1} $spid" >>"$out/steps"

@@ -36,11 +36,19 @@ public final class Scenario {
     public record Filtered(String name, String args, List<Map<String, Object>> output, int rc, String err) {
     }
 
+    /**
+     * The storm at the scenario's end: what the storm program issued (-1 if
+     * it said nothing), and what its tracer printed of it and reported lost.
+     */
+    public record Storm(long issued, long failed, int pid, long printed, long otherEvents, long lost, int rc,
+                        String err) {
+    }
+
     /** What one backend's run left behind. */
     public record Result(String backend, Map<String, Step> steps, Map<String, Iface> ifaces, int parentPid,
                          String parentComm, List<Map<String, Object>> events, int tracerRc, String tracerErr,
                          Map<String, Filtered> filters, String kernel, List<OptionRun> options,
-                         Map<String, List<Long>> bpfState) {
+                         Map<String, List<Long>> bpfState, Storm storm) {
 
         public List<Map<String, Object>> eventsOf(String step) {
             int pid = steps.get(step).pid();
@@ -56,8 +64,12 @@ public final class Scenario {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    /** gcc-built raw SIOCETHTOOL helper, shared by host and guests (same paths). */
+    /**
+     * gcc-built raw SIOCETHTOOL helper, shared by host and guests (same paths);
+     * the scenario finds the storm program beside it.
+     */
     public static Path ioctlHelper() {
+        testBinary("ethtool_storm");
         return testBinary("ethtool_ioctl");
     }
 
@@ -154,6 +166,7 @@ public final class Scenario {
             String kernel = null;
             List<OptionRun> options = new ArrayList<>();
             Map<String, List<Long>> bpfState = new LinkedHashMap<>();
+            Storm storm = null;
             for (String line : Files.readAllLines(out.resolve("steps"))) {
                 String[] f = line.split(" ");
                 switch (f[0]) {
@@ -168,6 +181,8 @@ public final class Scenario {
                             Long.parseLong(f[4])));
                     case "option" -> options.add(new OptionRun(Integer.parseInt(f[1]), Integer.parseInt(f[2]),
                             Integer.parseInt(f[3])));
+                    case "storm" -> storm = readStorm(out, Long.parseLong(f[1]), Long.parseLong(f[2]),
+                            Integer.parseInt(f[3]));
                     default -> throw new IllegalStateException("bad steps line: " + line);
                 }
             }
@@ -180,9 +195,24 @@ public final class Scenario {
             }
             return new Result(backend, steps, ifaces, parentPid, parentComm, jsonLines(out.resolve("events.jsonl")),
                     rc(out.resolve("tracer.rc")), Files.readString(out.resolve("tracer.err")), filters, kernel,
-                    options, bpfState);
+                    options, bpfState, storm);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Storm readStorm(Path out, long issued, long failed, int pid) throws IOException {
+        long printed = 0;
+        long other = 0;
+        for (Map<String, Object> e : jsonLines(out.resolve("storm.jsonl"))) {
+            if ((Long) e.get("pid") == pid && "ETHTOOL_GDRVINFO".equals(e.get("cmd_name"))) {
+                printed++;
+            } else {
+                other++;
+            }
+        }
+        String err = Files.readString(out.resolve("storm.err"));
+        return new Storm(issued, failed, pid, printed, other, TracerProcess.lostIn(err), rc(out.resolve("storm.rc")),
+                err);
     }
 }

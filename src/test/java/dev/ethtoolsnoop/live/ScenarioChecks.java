@@ -127,6 +127,17 @@ public final class ScenarioChecks {
             assertTrue(during.get(1) > before.get(1), "no programs loaded while tracing: " + r.bpfState());
             assertEquals(before, r.bpfState().get("after"), "left behind: " + r.bpfState());
         }));
+        t.add(DynamicTest.dynamicTest("a storm of GDRVINFO ioctls from four threads: printed + reported lost"
+                + " = issued, exactly", () -> {
+            Scenario.Storm s = r.storm();
+            assertTrue(s != null && s.issued() > 0, "the storm did not run: " + s);
+            assertEquals(0, s.failed(), "storm ioctls failed: " + s);
+            assertEquals(0, s.rc(), "storm tracer on SIGINT: " + s.err());
+            assertEquals(0, s.otherEvents(), "-c ethtool_storm kept other events");
+            assertTrue(s.printed() > 0, "nothing of the storm printed: " + s.err());
+            assertEquals(s.issued(), s.printed() + s.lost(),
+                    "printed " + s.printed() + " + lost " + s.lost() + "; stderr: " + s.err());
+        }));
         t.addAll(OptionChecks.tests(r));
         if (!r.filters().isEmpty()) {
             t.addAll(filterTests(r));

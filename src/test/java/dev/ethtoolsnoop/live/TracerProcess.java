@@ -58,7 +58,12 @@ final class TracerProcess {
 
     /** Sum of the "Lost N events" lines on stderr. */
     long lostReported() throws IOException {
-        Matcher m = LOST.matcher(stderr());
+        return lostIn(stderr());
+    }
+
+    /** Sum of the "Lost N events" lines in a tracer's stderr. */
+    static long lostIn(String stderr) {
+        Matcher m = LOST.matcher(stderr);
         long n = 0;
         while (m.find()) {
             n += Long.parseLong(m.group(1));
