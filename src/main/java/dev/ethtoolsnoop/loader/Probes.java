@@ -167,6 +167,16 @@ public final class Probes implements AutoCloseable {
                     btf.paramCount("netdev_get_by_name").orElse(0) == 4,
                     btf.genlDoitHandlers());
         }
+
+        /** dev_ethtool() takes useraddr as its third argument (5.15 on; assumed when unknown). */
+        boolean devEthtoolTakesUseraddr() {
+            return devEthtoolParams.orElse(3) >= 3;
+        }
+
+        /** The fentry/fexit pair written for this kernel's dev_ethtool() signature. */
+        String devEthtoolTraceSuffix() {
+            return devEthtoolTakesUseraddr() ? "" : "_2args";
+        }
     }
 
     /** Everything before load: which programs load, and the read-only config they see. */
@@ -183,8 +193,7 @@ public final class Probes implements AutoCloseable {
                 LOG.warn("kernel has no ethtool netlink family: tracing ioctls only");
             }
         }
-        ConfigLayout.write(obj.initialValue(".rodata.config"), config, family,
-                facts.devEthtoolParams().orElse(3) >= 3);
+        ConfigLayout.write(obj.initialValue(".rodata.config"), config, family, facts.devEthtoolTakesUseraddr());
     }
 
     private static Probes attach(byte[] elf, Backend backend, KernelFacts facts, TraceConfig config)
@@ -219,7 +228,7 @@ public final class Probes implements AutoCloseable {
         Set<String> on = new LinkedHashSet<>();
         switch (backend) {
             case FENTRY -> {
-                String suffix = facts.devEthtoolParams().getAsInt() >= 3 ? "" : "_2args";
+                String suffix = facts.devEthtoolTraceSuffix();
                 on.add("fentry_dev_ethtool" + suffix);
                 on.add("fexit_dev_ethtool" + suffix);
                 if (facts.devGetByName()) {
@@ -304,7 +313,7 @@ public final class Probes implements AutoCloseable {
                 for (int i = 0; i < Math.min(GENL_SLOTS, handlers.size()); i++) {
                     obj.attachTrace("fexit_genl_doit_" + i, handlers.get(i));
                 }
-                String suffix = facts.devEthtoolParams().getAsInt() >= 3 ? "" : "_2args";
+                String suffix = facts.devEthtoolTraceSuffix();
                 obj.attachTrace("fexit_dev_ethtool" + suffix, "dev_ethtool");
                 if (facts.devGetByName()) {
                     obj.attachTrace("fexit_dev_get_by_name", "__dev_get_by_name");
