@@ -29,6 +29,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function bpf_program__attach_raw_tracepoint \
   --include-function bpf_object__next_program \
   --include-function bpf_program__name \
+  --include-function bpf_program__fd \
   --include-function bpf_link__destroy \
   --include-function bpf_map__fd \
   --include-function bpf_map__initial_value \

@@ -816,6 +816,64 @@ public class Libbpf {
         }
     }
 
+    private static class bpf_program__fd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libbpf.C_INT,
+            Libbpf.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("bpf_program__fd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bpf_program__fd(const struct bpf_program *prog)
+     * }
+     */
+    public static FunctionDescriptor bpf_program__fd$descriptor() {
+        return bpf_program__fd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bpf_program__fd(const struct bpf_program *prog)
+     * }
+     */
+    public static MethodHandle bpf_program__fd$handle() {
+        return bpf_program__fd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bpf_program__fd(const struct bpf_program *prog)
+     * }
+     */
+    public static MemorySegment bpf_program__fd$address() {
+        return bpf_program__fd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bpf_program__fd(const struct bpf_program *prog)
+     * }
+     */
+    public static int bpf_program__fd(MemorySegment prog) {
+        var mh$ = bpf_program__fd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_program__fd", prog);
+            }
+            return (int)mh$.invokeExact(prog);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class bpf_link__destroy {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libbpf.C_INT,
