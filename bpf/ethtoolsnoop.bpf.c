@@ -127,27 +127,26 @@ struct pending {
 	struct event ev;
 	__u8 payload[PAYLOAD_MAX];  /* syscall backend: netlink message prefix */
 	__u64 req;                  /* kprobe backend: ethnl_req_info * saved at parse entry */
-	__u32 depth;                /* nested genl handlers: emit at the outermost */
-	__u32 __pad;
 };
 
 /* The insert template: a struct pending is too big for the BPF stack. */
 static const struct pending zero_pending;
 
 /*
- * Operations in flight, so the syscall backend's exit programs, which run for
- * every ioctl/send on the host, can return without a map lookup.
+ * What user space reads to account for every operation (its own section:
+ * mmapped, and no guessing where it sits in .bss; layout in ethtoolsnoop.h).
+ * dropped: operations that never reached user space: the perf buffer was
+ * full, more threads were in flight than pending holds, or the exit probe of
+ * an operation never ran (a kretprobe out of instances, a trampoline program
+ * skipped by the kernel's recursion guard while another task was preempted
+ * inside it), found when its thread starts the next one. The perf buffer's
+ * own lost records only arrive with the next sample written to that CPU, so
+ * after a burst they may never come; this count is exact.
+ * inflight: operations begun and not finished; the syscall backend's exit
+ * programs, which run for every system call, return on it without a map
+ * lookup, and what is left after detaching was never finished either.
  */
-__u64 inflight = 0;
-
-/*
- * Operations that never reached user space: the perf buffer was full, or more
- * threads were in flight than pending holds. The perf buffer's own lost
- * records only arrive with the next sample written to that CPU, so after a
- * burst they may never come; this count is exact and user space reads it
- * (its own section: mmapped, and no guessing where it sits in .bss).
- */
-__u64 dropped SEC(".data.counters") = 0;
+struct counters counters SEC(".data.counters") = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -205,20 +204,13 @@ static __always_inline bool result_wanted(const struct event *ev)
 	return true;
 }
 
-/* Start an operation for the current thread; NULL if filtered or nested. */
+/* Start an operation for the current thread; NULL if filtered out. */
 static __always_inline struct pending *begin(__u8 kind, __u8 backend)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct pending *p = bpf_map_lookup_elem(&pending, &id);
 	struct task_struct *task, *parent;
 	char comm[TASK_COMM_LEN];
-
-	if (p) {
-		/* A genl handler called from another one: report the outer. */
-		if (p->ev.kind == kind)
-			p->depth++;
-		return NULL;
-	}
 
 	/*
 	 * The process's name, not the calling thread's: an exporter's worker
@@ -229,17 +221,28 @@ static __always_inline struct pending *begin(__u8 kind, __u8 backend)
 	if (!caller_wanted(id >> 32, comm))
 		return NULL;
 
-	if (bpf_map_update_elem(&pending, &id, &zero_pending, BPF_NOEXIST)) {
-		__sync_fetch_and_add(&dropped, 1); /* more threads in flight than pending holds */
-		return NULL;
+	if (p) {
+		/*
+		 * Neither dev_ethtool() nor an ethtool netlink handler runs inside
+		 * another, so this thread's previous operation is over and its exit
+		 * probe never ran. Count it and start afresh: treated as nesting, it
+		 * would swallow every later operation of the thread.
+		 */
+		__sync_fetch_and_add(&counters.dropped, 1);
+		__builtin_memset(&p->ev, 0, sizeof(p->ev));
+		p->req = 0;
+	} else {
+		if (bpf_map_update_elem(&pending, &id, &zero_pending, BPF_NOEXIST)) {
+			__sync_fetch_and_add(&counters.dropped, 1); /* more threads in flight than pending holds */
+			return NULL;
+		}
+		__sync_fetch_and_add(&counters.inflight, 1);
+		p = bpf_map_lookup_elem(&pending, &id);
+		if (!p)
+			return NULL;
 	}
-	__sync_fetch_and_add(&inflight, 1);
-	p = bpf_map_lookup_elem(&pending, &id);
-	if (!p)
-		return NULL;
 
 	parent = BPF_CORE_READ(task, real_parent);
-	p->depth = 1;
 	p->ev.kind = kind;
 	p->ev.backend = backend;
 	p->ev.ts_ns = bpf_ktime_get_ns();
@@ -278,8 +281,6 @@ static __always_inline void finish(void *ctx, __u8 kind, long ret)
 
 	if (!p || p->ev.kind != kind)
 		return;
-	if (--p->depth > 0)
-		return;
 	p->ev.ret = ret;
 	p->ev.latency_ns = bpf_ktime_get_ns() - p->ev.ts_ns;
 	if (result_wanted(&p->ev)) {
@@ -292,10 +293,10 @@ static __always_inline void finish(void *ctx, __u8 kind, long ret)
 			err = bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &p->ev,
 						    sizeof(p->ev));
 		if (err)
-			__sync_fetch_and_add(&dropped, 1);
+			__sync_fetch_and_add(&counters.dropped, 1);
 	}
 	bpf_map_delete_elem(&pending, &id);
-	__sync_fetch_and_add(&inflight, -1);
+	__sync_fetch_and_add(&counters.inflight, -1);
 }
 
 /* ---- ioctl path: dev_ethtool(net, ifr[, useraddr]) ---- */
@@ -671,7 +672,7 @@ int raw_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u64 id;
 
 	/* one global load decides for almost every exit */
-	if (!inflight)
+	if (!counters.inflight)
 		return 0;
 	/* a thread is in one system call at a time: a pending op is this one */
 	id = bpf_get_current_pid_tgid();

@@ -82,4 +82,12 @@ struct config {
 
 #define CONFIG_SIZE 56
 
+/* The probes' accounting, read by user space from its own section. */
+struct counters {
+	__u64 dropped;  /* operations that never reached user space */
+	__u64 inflight; /* operations begun and not yet finished */
+};
+
+#define COUNTERS_SIZE 16
+
 #endif /* ETHTOOLSNOOP_H */

@@ -60,7 +60,10 @@ final class Tracer {
     }
 
     private void reportDropped() throws LibbpfException {
-        long now = probes.droppedEvents();
+        reportLost(probes.lostEvents());
+    }
+
+    private void reportLost(long now) {
         if (now > reported) {
             lost.addAndGet(now - reported);
             LOG.warn("Lost {} events", now - reported);
@@ -108,7 +111,8 @@ final class Tracer {
                     break;
                 }
             }
-            reportDropped();
+            // begun and never finished: the probes saw them, nobody will see more
+            reportLost(probes.lostEvents() + probes.unfinishedEvents());
         }
         sink.finish();
         sink.flush();

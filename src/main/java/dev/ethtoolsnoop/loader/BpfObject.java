@@ -49,6 +49,13 @@ final class BpfObject implements AutoCloseable {
         return prog;
     }
 
+    /** The fd of a loaded program. */
+    int programFd(String prog) throws LibbpfException {
+        int fd = Libbpf.bpf_program__fd(program(prog));
+        Native.check(fd, "program fd " + prog);
+        return fd;
+    }
+
     void setAutoload(String prog, boolean on) throws LibbpfException {
         Native.check(Libbpf.bpf_program__set_autoload(program(prog), on), "autoload " + prog);
     }

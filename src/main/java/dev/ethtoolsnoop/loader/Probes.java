@@ -36,19 +36,22 @@ public final class Probes implements AutoCloseable {
 
     private final BpfObject obj;
     private final Backend backend;
-    /** The ".data.counters" map (the probes' {@code dropped} count) and buffers to read it. */
+    /** The ".data.counters" map (struct counters) and buffers to read it. */
     private final int countersFd;
     private final MemorySegment zeroKey;
     private final MemorySegment counters;
 
-    private Probes(BpfObject obj, Backend backend) throws LibbpfException {
+    private final EntrySkips entrySkips;
+
+    private Probes(BpfObject obj, Backend backend, EntrySkips entrySkips) throws LibbpfException {
         this.obj = obj;
         this.backend = backend;
+        this.entrySkips = entrySkips;
         // Read through the map fd: libbpf before 1.4 leaves initial_value
         // pointing at the pre-load copy rather than the kernel's memory.
         this.countersFd = obj.mapFd(".data.counters");
         this.zeroKey = obj.arena().allocate(ValueLayout.JAVA_INT);
-        this.counters = obj.arena().allocate(ValueLayout.JAVA_LONG);
+        this.counters = obj.arena().allocate(CountersLayout.SIZE, Long.BYTES);
     }
 
     public Backend backend() {
@@ -60,12 +63,23 @@ public final class Probes implements AutoCloseable {
     }
 
     /**
-     * Operations the probes could not hand over so far (perf buffer full,
-     * too many in flight): exact, unlike the perf buffer's lost records.
+     * Operations lost so far: the probes could not hand them over (perf
+     * buffer full, too many in flight, an exit probe that never ran), or the
+     * kernel skipped the entry probe. Exact, unlike the perf buffer's lost
+     * records.
      */
-    public long droppedEvents() throws LibbpfException {
+    public long lostEvents() throws LibbpfException {
         obj.lookupElem(countersFd, zeroKey, counters);
-        return counters.get(ValueLayout.JAVA_LONG, 0);
+        return counters.get(ValueLayout.JAVA_LONG, CountersLayout.DROPPED) + entrySkips.count();
+    }
+
+    /**
+     * Operations the probes saw begin and not finish. Once detached, none
+     * will: they were still inside the kernel, or their exit probe never ran.
+     */
+    public long unfinishedEvents() throws LibbpfException {
+        obj.lookupElem(countersFd, zeroKey, counters);
+        return counters.get(ValueLayout.JAVA_LONG, CountersLayout.INFLIGHT);
     }
 
     public PerfBuffer openPerfBuffer(int pagesPerCpu, Consumer<MemorySegment> onSample, LongConsumer onLost)
@@ -211,11 +225,15 @@ public final class Probes implements AutoCloseable {
                 }
             }
             attachAll(obj, backend, facts);
+            List<Integer> entryFds = new ArrayList<>();
+            for (String prog : entryPrograms(backend, facts)) {
+                entryFds.add(obj.programFd(prog));
+            }
             // Setup parsed megabytes of kernel BTF (ours and libbpf's) that are
             // garbage now: give the memory back before the long run starts.
             System.gc();
             Native.releaseFreeNativeMemory();
-            return new Probes(obj, backend);
+            return new Probes(obj, backend, new EntrySkips(entryFds));
         } catch (LibbpfException | SetupException | RuntimeException e) {
             obj.close();
             throw e;
@@ -270,6 +288,32 @@ public final class Probes implements AutoCloseable {
             case SYSCALL -> on.addAll(List.of("raw_sys_enter", "raw_sys_exit"));
         }
         return on;
+    }
+
+    /**
+     * The programs that start an operation, whose skips by the kernel lose it.
+     * Not the syscall backend's sys_enter: it runs for every system call, so
+     * its skips say nothing about ethtool (and only an NMI can cause one).
+     */
+    private static List<String> entryPrograms(Backend backend, KernelFacts facts) {
+        List<String> entries = new ArrayList<>();
+        switch (backend) {
+            case FENTRY -> {
+                entries.add("fentry_dev_ethtool" + facts.devEthtoolTraceSuffix());
+                for (int i = 0; i < Math.min(GENL_SLOTS, facts.genlHandlers().size()); i++) {
+                    entries.add("fentry_genl_doit_" + i);
+                }
+            }
+            case KPROBE -> {
+                entries.add("kprobe_dev_ethtool");
+                if (!facts.genlHandlers().isEmpty()) {
+                    entries.add("kprobe_genl_doit");
+                }
+            }
+            case SYSCALL -> {
+            }
+        }
+        return entries;
     }
 
     /**
@@ -362,6 +406,7 @@ public final class Probes implements AutoCloseable {
      */
     public void detach() {
         obj.detach();
+        entrySkips.freeze();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ethtoolsnoop.decode;
 
 import dev.ethtoolsnoop.live.LiveGate;
 import dev.ethtoolsnoop.loader.ConfigLayout;
+import dev.ethtoolsnoop.loader.CountersLayout;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -31,6 +32,7 @@ class EventLayoutTest {
                 #include "%s"
                 #define E(f) printf("event.%%s %%zu\\n", #f, offsetof(struct event, f));
                 #define C(f) printf("config.%%s %%zu\\n", #f, offsetof(struct config, f));
+                #define K(f) printf("counters.%%s %%zu\\n", #f, offsetof(struct counters, f));
                 int main(void) {
                 """.formatted(HEADER));
         for (String f : List.of("ts_ns", "latency_ns", "tgid", "tid", "ppid", "netns", "ret", "ifindex", "cmd",
@@ -41,6 +43,7 @@ class EventLayoutTest {
                 "ioctl_useraddr_arg", "filter_comm", "filter_ifname")) {
             c.append("C(").append(f).append(")\n");
         }
+        c.append("K(dropped)\nK(inflight)\n");
         c.append("""
                 printf("event.SIZE %zu\\n", sizeof(struct event));
                 printf("event.EVENT_SIZE %d\\n", EVENT_SIZE);
@@ -48,6 +51,8 @@ class EventLayoutTest {
                 printf("event.with_payload %zu\\n", sizeof(struct event_with_payload));
                 printf("config.SIZE %zu\\n", sizeof(struct config));
                 printf("config.CONFIG_SIZE %d\\n", CONFIG_SIZE);
+                printf("counters.SIZE %zu\\n", sizeof(struct counters));
+                printf("counters.COUNTERS_SIZE %d\\n", COUNTERS_SIZE);
                 return 0; }
                 """);
         Files.writeString(src, c);
@@ -102,6 +107,10 @@ class EventLayoutTest {
         java.put("config.filter_ifname", ConfigLayout.FILTER_IFNAME);
         java.put("config.SIZE", ConfigLayout.SIZE);
         java.put("config.CONFIG_SIZE", ConfigLayout.SIZE);
+        java.put("counters.dropped", CountersLayout.DROPPED);
+        java.put("counters.inflight", CountersLayout.INFLIGHT);
+        java.put("counters.SIZE", CountersLayout.SIZE);
+        java.put("counters.COUNTERS_SIZE", CountersLayout.SIZE);
         assertEquals(java.keySet(), c.keySet());
         for (var e : java.entrySet()) {
             assertEquals((long) e.getValue(), c.get(e.getKey()), e.getKey());
