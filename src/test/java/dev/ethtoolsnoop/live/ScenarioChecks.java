@@ -127,7 +127,7 @@ public final class ScenarioChecks {
             assertTrue(during.get(1) > before.get(1), "no programs loaded while tracing: " + r.bpfState());
             assertEquals(before, r.bpfState().get("after"), "left behind: " + r.bpfState());
         }));
-        t.add(DynamicTest.dynamicTest("a storm of GDRVINFO ioctls from four threads: printed + reported lost"
+        t.add(DynamicTest.dynamicTest("a storm of GDRVINFO ioctls from 32 threads: printed + reported lost"
                 + " = issued, exactly", () -> {
             Scenario.Storm s = r.storm();
             assertTrue(s != null && s.issued() > 0, "the storm did not run: " + s);
