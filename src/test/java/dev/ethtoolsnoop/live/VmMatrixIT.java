@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * kprobe backends, which this host's kernel lacks. Each kernel boots once and
  * runs both backends; the assertions then read what the guest left behind.
  * Each backend runs with the filtered tracers beside it (eight more JVMs:
- * most of the ~20 minutes this class takes under TCG). While developing,
+ * most of the ~30 minutes this class takes under TCG; 31 on an idle machine
+ * on 2026-12-02, with a storm phase per backend). While developing,
  * -Dethtoolsnoop.vm.filters=false leaves them out.
  * -Dethtoolsnoop.vm.kernels=bookworm,sid narrows the matrix while developing.
  */
