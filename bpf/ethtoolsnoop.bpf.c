@@ -127,6 +127,7 @@ struct pending {
 	struct event ev;
 	__u8 payload[PAYLOAD_MAX];  /* syscall backend: netlink message prefix */
 	__u64 req;                  /* kprobe backend: ethnl_req_info * saved at parse entry */
+	__u64 useraddr;             /* ioctl: where the command word is, to read it again at exit */
 };
 
 /* The insert template: a struct pending is too big for the BPF stack. */
@@ -145,6 +146,8 @@ static const struct pending zero_pending;
  * inflight: operations begun and not finished; the syscall backend's exit
  * programs, which run for every system call, return on it without a map
  * lookup, and what is left after detaching was never finished either.
+ * receiving: the same for reads of a netlink answer (syscall backend); not
+ * operations, so never counted as lost.
  */
 struct counters counters SEC(".data.counters") = {};
 
@@ -161,6 +164,39 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } pid_filter SEC(".maps");
+
+/* A socket of one process: (tgid, fd). */
+struct sock_key {
+	__u32 tgid;
+	__s32 fd;
+};
+
+/*
+ * Syscall backend: sockets an ethtool request went out on, with when; their
+ * reads within ANSWER_WINDOW_NS are looked at. LRU: a process that never
+ * reads its answers cannot fill it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct sock_key);
+	__type(value, __u64);
+} awaiting SEC(".maps");
+
+/* A read in progress on an awaiting socket, per thread: where the answer lands. */
+struct answer_read {
+	__u64 buf;
+	__u64 len;
+	__s32 fd;
+	__u32 __pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct answer_read);
+} answer_reads SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -192,7 +228,8 @@ static __always_inline bool caller_wanted(__u32 tgid, const char *comm)
 
 static __always_inline bool result_wanted(const struct event *ev)
 {
-	if (cfg.failed_only && ev->ret == 0)
+	/* an answer still to come decides later, in user space */
+	if (cfg.failed_only && ev->ret == 0 && !(ev->flags & EVENT_F_AWAIT_REPLY))
 		return false;
 	if (cfg.min_latency_ns && ev->latency_ns < cfg.min_latency_ns)
 		return false;
@@ -231,6 +268,7 @@ static __always_inline struct pending *begin(__u8 kind, __u8 backend)
 		__sync_fetch_and_add(&counters.dropped, 1);
 		__builtin_memset(&p->ev, 0, sizeof(p->ev));
 		p->req = 0;
+		p->useraddr = 0;
 	} else {
 		if (bpf_map_update_elem(&pending, &id, &zero_pending, BPF_NOEXIST)) {
 			__sync_fetch_and_add(&counters.dropped, 1); /* more threads in flight than pending holds */
@@ -273,6 +311,33 @@ static __always_inline void set_dev(struct event *ev, struct net_device *dev)
 	ev->flags |= EVENT_F_HAS_DEV;
 }
 
+/*
+ * The ioctl command word at useraddr, then, for ETHTOOL_PERQUEUE, the
+ * sub-command after it: each read alone and only as wide as it is, so a
+ * command in the last word of a page reads even while the next page is not
+ * present yet. A read that fails (a page not faulted in: BPF cannot fault)
+ * leaves its EVENT_F_*_UNREAD flag set; finish() tries once more, after the
+ * kernel has copied the words, and so faulted them in.
+ */
+static __always_inline void read_ioctl_cmd(struct event *ev, __u64 useraddr)
+{
+	__u32 v;
+
+	ev->flags &= ~(EVENT_F_CMD_UNREAD | EVENT_F_SUB_UNREAD | EVENT_F_HAS_SUB_CMD);
+	if (bpf_probe_read_user(&v, sizeof(v), (void *)useraddr)) {
+		ev->flags |= EVENT_F_CMD_UNREAD;
+		return;
+	}
+	ev->cmd = v;
+	if (v != ETHTOOL_PERQUEUE)
+		return;
+	ev->flags |= EVENT_F_HAS_SUB_CMD;
+	if (bpf_probe_read_user(&v, sizeof(v), (void *)(useraddr + sizeof(v))))
+		ev->flags |= EVENT_F_SUB_UNREAD;
+	else
+		ev->sub_cmd = v;
+}
+
 /* Finish the current thread's operation of this kind and emit it. */
 static __always_inline void finish(void *ctx, __u8 kind, long ret)
 {
@@ -283,6 +348,8 @@ static __always_inline void finish(void *ctx, __u8 kind, long ret)
 		return;
 	p->ev.ret = ret;
 	p->ev.latency_ns = bpf_ktime_get_ns() - p->ev.ts_ns;
+	if (kind == KIND_IOCTL && (p->ev.flags & (EVENT_F_CMD_UNREAD | EVENT_F_SUB_UNREAD)))
+		read_ioctl_cmd(&p->ev, p->useraddr);
 	if (result_wanted(&p->ev)) {
 		long err;
 
@@ -305,7 +372,6 @@ static __always_inline void ioctl_begin(struct net *net, struct ifreq *ifr,
 					void *useraddr, __u8 backend)
 {
 	struct pending *p = begin(KIND_IOCTL, backend);
-	__u32 cmd[2] = {};
 
 	if (!p)
 		return;
@@ -314,13 +380,8 @@ static __always_inline void ioctl_begin(struct net *net, struct ifreq *ifr,
 	bpf_probe_read_kernel(p->ev.ifname, sizeof(p->ev.ifname), &ifr->ifr_ifrn.ifrn_name);
 	p->ev.ifname[IFNAME_LEN - 1] = 0;
 	p->ev.netns = BPF_CORE_READ(net, ns.inum);
-	/* cmd, then ethtool_per_queue_op.sub_command right after it */
-	bpf_probe_read_user(cmd, sizeof(cmd), useraddr);
-	p->ev.cmd = cmd[0];
-	if (cmd[0] == ETHTOOL_PERQUEUE) {
-		p->ev.sub_cmd = cmd[1];
-		p->ev.flags |= EVENT_F_HAS_SUB_CMD;
-	}
+	p->useraddr = (__u64)useraddr;
+	read_ioctl_cmd(&p->ev, p->useraddr);
 }
 
 /*
@@ -524,7 +585,13 @@ GENL_SLOT(30) GENL_SLOT(31)
  */
 #define NR_ioctl 16
 #define NR_sendto 44
+#define NR_recvfrom 45
 #define NR_sendmsg 46
+#define NR_recvmsg 47
+#define NLMSG_ERROR 2
+#define NLMSG_DONE 3
+/* answers read later than this after the request are not looked for */
+#define ANSWER_WINDOW_NS 2000000000ULL
 
 /* User-space struct ifreq: the name, then the union holding ifr_data. */
 struct user_ifreq {
@@ -536,19 +603,14 @@ static __always_inline void ioctl_enter(__u64 ifr_user)
 {
 	struct user_ifreq ifr = {};
 	struct pending *p = begin(KIND_IOCTL, BACKEND_SYSCALL);
-	__u32 cmd[2] = {};
 
 	if (!p)
 		return;
 	bpf_probe_read_user(&ifr, sizeof(ifr), (void *)ifr_user);
 	__builtin_memcpy(p->ev.ifname, ifr.name, IFNAME_LEN);
 	p->ev.ifname[IFNAME_LEN - 1] = 0;
-	bpf_probe_read_user(cmd, sizeof(cmd), ifr.data);
-	p->ev.cmd = cmd[0];
-	if (cmd[0] == ETHTOOL_PERQUEUE) {
-		p->ev.sub_cmd = cmd[1];
-		p->ev.flags |= EVENT_F_HAS_SUB_CMD;
-	}
+	p->useraddr = (__u64)ifr.data;
+	read_ioctl_cmd(&p->ev, p->useraddr);
 }
 
 struct nl_genl_hdr {
@@ -607,9 +669,9 @@ static __always_inline void genl_send_begin(__u64 fd, const void *buf, __u64 len
 	if (!p)
 		return;
 	p->ev.cmd = hdr.cmd;
-	n = len < hdr.nlmsg_len ? len : hdr.nlmsg_len;
-	if (n > PAYLOAD_MAX)
-		n = PAYLOAD_MAX;
+	p->ev.sock_fd = fd;
+	/* the whole send: one request, or several batched (user space splits them) */
+	n = len < PAYLOAD_MAX ? len : PAYLOAD_MAX;
 	if (bpf_probe_read_user(p->payload, PAYLOAD_MAX, buf) == 0)
 		p->ev.payload_len = n;
 	else if (bpf_probe_read_user(p->payload, sizeof(hdr), buf) == 0)
@@ -629,16 +691,106 @@ struct user_iovec {
 	__u64 iov_len;
 };
 
-static __always_inline void sendmsg_enter(__u64 fd, __u64 msg_user)
+static __always_inline bool first_iov(__u64 msg_user, struct user_iovec *iov)
 {
 	struct user_msghdr_head msg;
-	struct user_iovec iov;
 
 	if (bpf_probe_read_user(&msg, sizeof(msg), (void *)msg_user) || !msg.msg_iovlen)
+		return false;
+	return bpf_probe_read_user(iov, sizeof(*iov), msg.msg_iov) == 0;
+}
+
+static __always_inline void sendmsg_enter(__u64 fd, __u64 msg_user)
+{
+	struct user_iovec iov;
+
+	if (first_iov(msg_user, &iov))
+		genl_send_begin(fd, iov.iov_base, iov.iov_len);
+}
+
+/*
+ * The kernel answers an ethtool request inside the send (an NLMSG_ERROR
+ * with the error, or 0 as an ACK, or a reply message), and queues the
+ * answer on the socket: the result is in what the caller reads next. So a
+ * sent request is emitted with EVENT_F_AWAIT_REPLY, its socket is marked,
+ * and the first netlink header of each read on that socket within
+ * ANSWER_WINDOW_NS is handed over as a KIND_GENL_REPLY event; user space
+ * pairs them by (tgid, fd, nlmsg_seq). Every answer is a datagram of its
+ * own, so a read's first header says whose answer it is.
+ */
+static __always_inline void await_answer(struct pending *p)
+{
+	struct sock_key k = { .tgid = p->ev.tgid, .fd = p->ev.sock_fd };
+	__u64 now = bpf_ktime_get_ns();
+
+	p->ev.flags |= EVENT_F_AWAIT_REPLY;
+	bpf_map_update_elem(&awaiting, &k, &now, BPF_ANY);
+}
+
+static __always_inline void recv_enter(__u64 fd, __u64 buf, __u64 len)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct sock_key k = { .tgid = id >> 32, .fd = fd };
+	struct answer_read r = { .buf = buf, .len = len, .fd = fd };
+	__u64 *since = bpf_map_lookup_elem(&awaiting, &k);
+
+	if (!since)
 		return;
-	if (bpf_probe_read_user(&iov, sizeof(iov), msg.msg_iov))
+	if (bpf_ktime_get_ns() - *since > ANSWER_WINDOW_NS) {
+		bpf_map_delete_elem(&awaiting, &k);
 		return;
-	genl_send_begin(fd, iov.iov_base, iov.iov_len);
+	}
+	/* a thread is in one system call at a time: an entry left is a lost exit */
+	if (bpf_map_update_elem(&answer_reads, &id, &r, BPF_NOEXIST) == 0)
+		__sync_fetch_and_add(&counters.receiving, 1);
+	else
+		bpf_map_update_elem(&answer_reads, &id, &r, BPF_EXIST);
+}
+
+struct nl_answer_head {
+	__u32 nlmsg_len;
+	__u16 nlmsg_type;
+	__u16 nlmsg_flags;
+	__u32 nlmsg_seq;
+	__u32 nlmsg_pid;
+	__s32 error; /* NLMSG_ERROR, NLMSG_DONE */
+};
+
+static __always_inline void recv_exit(void *ctx, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct answer_read *r = bpf_map_lookup_elem(&answer_reads, &id);
+	struct nl_answer_head h = {};
+	struct event ev = {};
+	__u64 n;
+
+	if (!r)
+		return;
+	n = (__u64)ret < r->len ? (__u64)ret : r->len;
+	if (ret >= NLMSG_HDRLEN && n >= NLMSG_HDRLEN &&
+	    bpf_probe_read_user(&h, NLMSG_HDRLEN, (void *)r->buf) == 0) {
+		if ((h.nlmsg_type == NLMSG_ERROR || h.nlmsg_type == NLMSG_DONE) &&
+		    (n < sizeof(h) || bpf_probe_read_user(&h.error, sizeof(h.error),
+							  (void *)(r->buf + NLMSG_HDRLEN))))
+			goto out; /* an answer whose result cannot be read says nothing */
+		ev.ts_ns = bpf_ktime_get_ns();
+		ev.tgid = id >> 32;
+		ev.tid = (__u32)id;
+		ev.kind = KIND_GENL_REPLY;
+		ev.backend = BACKEND_SYSCALL;
+		ev.sock_fd = r->fd;
+		ev.nl_seq = h.nlmsg_seq;
+		ev.cmd = h.nlmsg_type;
+		ev.ret = h.nlmsg_type == NLMSG_ERROR || h.nlmsg_type == NLMSG_DONE ? h.error : 0;
+		/*
+		 * Not counted when it cannot be handed over: the request itself is
+		 * shown either way, with its result unknown.
+		 */
+		bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &ev, sizeof(ev));
+	}
+out:
+	bpf_map_delete_elem(&answer_reads, &id);
+	__sync_fetch_and_add(&counters.receiving, -1);
 }
 
 SEC("raw_tracepoint/sys_enter")
@@ -648,18 +800,27 @@ int raw_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	struct pt_regs *regs;
 
 	/* every system call on the host passes here: decide on the number alone */
-	if (nr != NR_ioctl && nr != NR_sendto && nr != NR_sendmsg)
+	if (nr != NR_ioctl && nr != NR_sendto && nr != NR_sendmsg && nr != NR_recvfrom &&
+	    nr != NR_recvmsg)
 		return 0;
 	regs = (struct pt_regs *)ctx->args[0];
 	if (nr == NR_ioctl) {
 		if (BPF_CORE_READ(regs, si) == SIOCETHTOOL)
 			ioctl_enter(BPF_CORE_READ(regs, dx));
 	} else if (cfg.ethtool_genl_family) {
-		if (nr == NR_sendto)
+		if (nr == NR_sendto) {
 			genl_send_begin(BPF_CORE_READ(regs, di), (const void *)BPF_CORE_READ(regs, si),
 					BPF_CORE_READ(regs, dx));
-		else
+		} else if (nr == NR_sendmsg) {
 			sendmsg_enter(BPF_CORE_READ(regs, di), BPF_CORE_READ(regs, si));
+		} else if (nr == NR_recvfrom) {
+			recv_enter(BPF_CORE_READ(regs, di), BPF_CORE_READ(regs, si), BPF_CORE_READ(regs, dx));
+		} else {
+			struct user_iovec iov;
+
+			if (first_iov(BPF_CORE_READ(regs, si), &iov))
+				recv_enter(BPF_CORE_READ(regs, di), (__u64)iov.iov_base, iov.iov_len);
+		}
 	}
 	return 0;
 }
@@ -671,17 +832,25 @@ int raw_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct pending *p;
 	__u64 id;
 
-	/* one global load decides for almost every exit */
-	if (!counters.inflight)
+	/* two global loads decide for almost every exit */
+	if (!counters.inflight) {
+		if (counters.receiving)
+			recv_exit(ctx, ret);
 		return 0;
+	}
 	/* a thread is in one system call at a time: a pending op is this one */
 	id = bpf_get_current_pid_tgid();
 	p = bpf_map_lookup_elem(&pending, &id);
-	if (!p || p->ev.backend != BACKEND_SYSCALL)
+	if (!p || p->ev.backend != BACKEND_SYSCALL) {
+		if (counters.receiving)
+			recv_exit(ctx, ret);
 		return 0;
-	/* sendmsg/sendto return a byte count: the request was sent */
-	if (p->ev.kind == KIND_GENL && ret > 0)
+	}
+	/* sendmsg/sendto return a byte count: the request was sent, its result comes back */
+	if (p->ev.kind == KIND_GENL && ret > 0) {
 		ret = 0;
+		await_answer(p);
+	}
 	finish(ctx, p->ev.kind, ret);
 	return 0;
 }

@@ -14,8 +14,9 @@
 
 /* Where the operation entered the kernel. */
 enum event_kind {
-	KIND_IOCTL = 1, /* SIOCETHTOOL -> dev_ethtool() */
-	KIND_GENL = 2,  /* ethtool generic netlink request */
+	KIND_IOCTL = 1,      /* SIOCETHTOOL -> dev_ethtool() */
+	KIND_GENL = 2,       /* ethtool generic netlink request */
+	KIND_GENL_REPLY = 3, /* syscall backend: the kernel's answer, as the caller read it */
 };
 
 /* Which set of probes produced the event. */
@@ -28,6 +29,14 @@ enum event_backend {
 /* Event flags. */
 #define EVENT_F_HAS_SUB_CMD 0x1 /* ETHTOOL_PERQUEUE: sub_cmd is valid */
 #define EVENT_F_HAS_DEV 0x2     /* ifindex (and the device's netns) are known */
+#define EVENT_F_CMD_UNREAD 0x4  /* the command could not be read from user memory */
+#define EVENT_F_SUB_UNREAD 0x8  /* nor the ETHTOOL_PERQUEUE sub-command */
+/*
+ * Syscall backend: the request was sent, and its result travels back in a
+ * netlink answer (NLMSG_ERROR or a reply) that the caller reads with
+ * recvmsg/recvfrom on sock_fd; ret is not the result yet.
+ */
+#define EVENT_F_AWAIT_REPLY 0x10
 
 struct event {
 	__u64 ts_ns;      /* bpf_ktime_get_ns() at entry (CLOCK_MONOTONIC) */
@@ -49,15 +58,22 @@ struct event {
 	char comm[TASK_COMM_LEN];
 	char pcomm[TASK_COMM_LEN];
 	char ifname[IFNAME_LEN];
+	/*
+	 * Syscall backend, netlink: the socket the request went out on and, in
+	 * a KIND_GENL_REPLY, the answer's nlmsg_seq (ret then holds its error).
+	 */
+	__s32 sock_fd;
+	__u32 nl_seq;
 };
 
-#define EVENT_SIZE 104
+#define EVENT_SIZE 112
 
 /*
  * The syscall backend cannot see the kernel's parsed netlink request, so it
- * appends a bounded prefix of the message for user space to parse.
+ * appends a bounded prefix of what was sent for user space to parse: room
+ * for a few requests batched in one send (each is ~40-60 bytes).
  */
-#define PAYLOAD_MAX 128
+#define PAYLOAD_MAX 256
 
 struct event_with_payload {
 	struct event ev;
@@ -84,10 +100,11 @@ struct config {
 
 /* The probes' accounting, read by user space from its own section. */
 struct counters {
-	__u64 dropped;  /* operations that never reached user space */
-	__u64 inflight; /* operations begun and not yet finished */
+	__u64 dropped;   /* operations that never reached user space */
+	__u64 inflight;  /* operations begun and not yet finished */
+	__u64 receiving; /* syscall backend: reads of a netlink answer in progress */
 };
 
-#define COUNTERS_SIZE 16
+#define COUNTERS_SIZE 24
 
 #endif /* ETHTOOLSNOOP_H */

@@ -23,11 +23,13 @@
 # minlat_none by SIGKILL; "bpf PHASE LINKS PROGS KPROBE_EVENTS" lines in
 # OUT/steps count what exists system-wide before, during and after them.
 # usage: live-scenario.sh JAVA JAR IOCTL_HELPER BACKEND OUT [filters|nofilters]
-# The storm program is IOCTL_HELPER's sibling ethtool_storm (target/test-bin).
+# The storm program is IOCTL_HELPER's sibling ethtool_storm (target/test-bin),
+# and so is ethtool_genl, a netlink client.
 set -euo pipefail
 
 java=$1 jar=$2 ioctl_helper=$3 backend=$4 out=$5 filters=${6:-filters}
 storm=$(dirname "$ioctl_helper")/ethtool_storm
+genl_helper=$(dirname "$ioctl_helper")/ethtool_genl
 # small enough for a TCG guest, big enough to overrun the perf buffer there
 storm_ops=${STORM_OPS:-20000}
 mkdir -p "$out"
@@ -162,6 +164,18 @@ step ioctl_0xd "$ioctl_helper" etsnD 0xd
 step ioctl_gdrvinfo "$ioctl_helper" etsnD 0x3
 step ioctl_perqueue "$ioctl_helper" etsnD 0x4b 0xe
 step ioctl_thread "$ioctl_helper" --thread etsnD 0x3
+# the command in a page's last word, the next page not present yet; and on a
+# page the caller never touched: only the kernel's own read faults it in
+step ioctl_page_edge "$ioctl_helper" --page-edge etsnD 0x3
+step ioctl_cold_page "$ioctl_helper" --cold-page etsnD 0x4b 0xe
+# two requests in one send, the second about a device that does not exist;
+# then a request whose answer its caller never reads
+step genl_batch "$genl_helper" batch etsnA etsn-missing
+step genl_noread "$genl_helper" noread etsnA
+# refused for want of CAP_NET_ADMIN: the error is in the netlink answer
+if command -v setpriv >/dev/null; then
+    step ethtool_K_unpriv setpriv --reuid=65534 --regid=65534 --clear-groups ethtool -K etsnA tso off
+fi
 step netns_ethtool_i ip netns exec "$ns" ethtool -i etsnN
 # Every option of options.txt, each its own ethtool process on etsnP (some
 # change settings, so not on the devices the steps above use).

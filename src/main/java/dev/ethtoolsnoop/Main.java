@@ -234,11 +234,13 @@ public final class Main implements Callable<Integer> {
 
     /**
      * BPF already filtered; this re-checks what only user space can know (the
-     * device a netlink message names, for the syscall backend).
+     * device a netlink message names, and its result, for the syscall backend).
      */
     private Predicate<Operation> userSpaceFilter() {
         byte[] want = ifname == null ? null : ifname.getBytes(StandardCharsets.UTF_8);
-        return op -> want == null || java.util.Arrays.equals(op.ifname(), want);
+        // a netlink result arrives with its answer, after the probes' -x check
+        boolean failed = failedOnly;
+        return op -> (want == null || java.util.Arrays.equals(op.ifname(), want)) && (!failed || op.failed());
     }
 
     /** Inode of our own network namespace: /proc/self/ns/net -> "net:[4026531840]". */

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop;
 
+import dev.ethtoolsnoop.decode.Event;
 import dev.ethtoolsnoop.decode.EventDecoder;
+import dev.ethtoolsnoop.decode.Kind;
+import dev.ethtoolsnoop.enrich.Answers;
 import dev.ethtoolsnoop.enrich.Enricher;
+import dev.ethtoolsnoop.enrich.NetlinkRequest;
 import dev.ethtoolsnoop.enrich.Operation;
 import dev.ethtoolsnoop.loader.LibbpfException;
 import dev.ethtoolsnoop.loader.PerfBuffer;
@@ -15,7 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
-/** The pipeline's main loop: perf buffer -> decoder -> enricher -> sink, until told to stop. */
+/**
+ * The pipeline's main loop: perf buffer -> decoder -> enricher -> (netlink
+ * answers) -> filter -> sink, until told to stop.
+ */
 final class Tracer {
     private static final Logger LOG = LoggerFactory.getLogger(Tracer.class);
     private static final int POLL_MS = 100;
@@ -36,10 +43,13 @@ final class Tracer {
     private final long deadlineNanos;
     private final AtomicLong lost;
     private final BooleanSupplier outputGone;
+    private final Answers answers = new Answers();
+    private boolean warnedTruncatedSend;
     private volatile boolean stopRequested;
     private long emitted;
     /** The probes' drop count already reported as lost. */
     private long reported;
+    private int bufferPages;
 
     /**
      * @param lost          counts events the perf buffer dropped
@@ -66,7 +76,13 @@ final class Tracer {
     private void reportLost(long now) {
         if (now > reported) {
             lost.addAndGet(now - reported);
-            LOG.warn("Lost {} events", now - reported);
+            if (reported == 0 && bufferPages > 0) {
+                // the first time, say what helps: almost always a burst the buffer could not hold
+                LOG.warn("Lost {} events (a burst larger than the buffer; --buffer-pages {} holds four times"
+                        + " as much, {} KiB per CPU)", now - reported, bufferPages * 4, bufferPages * 16);
+            } else {
+                LOG.warn("Lost {} events", now - reported);
+            }
             reported = now;
         }
     }
@@ -80,19 +96,13 @@ final class Tracer {
      * kernel drops what the probes emit, so "ready" must come after it.
      */
     void run(int bufferPages, Runnable onReady) throws LibbpfException {
-        try (PerfBuffer buffer = probes.openPerfBuffer(bufferPages, sample -> {
-            if (maxCount > 0 && emitted >= maxCount) {
-                return;
-            }
-            Operation op = enricher.enrich(EventDecoder.decode(sample));
-            if (filter.test(op)) {
-                sink.accept(op);
-                emitted++;
-            }
-        }, count -> LOG.debug("perf buffer lost {} records (counted by the probes)", count))) {
+        this.bufferPages = bufferPages;
+        try (PerfBuffer buffer = probes.openPerfBuffer(bufferPages, sample -> take(EventDecoder.decode(sample)),
+                count -> LOG.debug("perf buffer lost {} records (counted by the probes)", count))) {
             onReady.run();
             while (!stopRequested) {
                 buffer.poll(POLL_MS);
+                answers.release(System.nanoTime(), this::emit);
                 reportDropped();
                 if (!sink.flush() || outputGone.getAsBoolean()) {
                     return; // the reader went away: nothing more can be shown
@@ -111,10 +121,45 @@ final class Tracer {
                     break;
                 }
             }
+            answers.releaseAll(this::emit);
             // begun and never finished: the probes saw them, nobody will see more
             reportLost(probes.lostEvents() + probes.unfinishedEvents());
         }
         sink.finish();
         sink.flush();
+    }
+
+    private void take(Event e) {
+        long now = System.nanoTime();
+        if (e.kind() == Kind.GENL_REPLY) {
+            answers.answer(e.tgid(), e.sockFd(), e.nlSeq(), e.monotonicNs(), e.ret(), now);
+            return;
+        }
+        if (e.payload().length == 0) {
+            answers.add(enricher.enrich(e), this::emit);
+            return;
+        }
+        // a send of the syscall backend: each request in it is an operation
+        NetlinkRequest.Batch batch = NetlinkRequest.parseAll(e.payload());
+        if (batch.truncated() && !warnedTruncatedSend) {
+            warnedTruncatedSend = true;
+            LOG.warn("pid {} sent more netlink requests in one send than the tracer copies; "
+                    + "those after the first {} are not shown", e.tgid(), batch.requests().size());
+        }
+        for (NetlinkRequest r : batch.requests()) {
+            Operation op = enricher.enrich(e, r);
+            if (e.awaitsAnswer()) {
+                answers.await(op, e.tgid(), e.sockFd(), r.seq(), e.monotonicNs() + e.latencyNs(), now);
+            } else {
+                answers.add(op, this::emit);
+            }
+        }
+    }
+
+    private void emit(Operation op) {
+        if ((maxCount == 0 || emitted < maxCount) && filter.test(op)) {
+            sink.accept(op);
+            emitted++;
+        }
     }
 }

@@ -10,6 +10,12 @@ package dev.ethtoolsnoop.decode;
  * @param subCmd  ETHTOOL_PERQUEUE sub-command, or -1
  * @param ifindex 0 when the kernel did not resolve a device
  * @param payload netlink message prefix (syscall backend), else empty
+ * @param cmdKnown    false when the command could not be read from the caller's memory
+ * @param subCmdKnown false when an ETHTOOL_PERQUEUE sub-command could not be read
+ * @param awaitsAnswer syscall backend, netlink: ret is not the result yet, the
+ *                     answer the caller reads on sockFd is (a {@link Kind#GENL_REPLY})
+ * @param sockFd  the caller's netlink socket (syscall backend)
+ * @param nlSeq   a {@link Kind#GENL_REPLY}'s nlmsg_seq; its ret is the answer's error
  */
 public record Event(
         long monotonicNs,
@@ -28,7 +34,12 @@ public record Event(
         byte[] comm,
         byte[] pcomm,
         byte[] ifname,
-        byte[] payload) {
+        byte[] payload,
+        boolean cmdKnown,
+        boolean subCmdKnown,
+        boolean awaitsAnswer,
+        int sockFd,
+        int nlSeq) {
 
     public boolean hasSubCmd() {
         return subCmd >= 0;

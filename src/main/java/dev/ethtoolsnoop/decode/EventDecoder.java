@@ -51,7 +51,12 @@ public final class EventDecoder {
                 cString(sample, COMM, COMM_LEN),
                 cString(sample, PCOMM, COMM_LEN),
                 cString(sample, IFNAME, IFNAME_LEN),
-                payload);
+                payload,
+                (flags & F_CMD_UNREAD) == 0,
+                (flags & F_SUB_UNREAD) == 0,
+                (flags & F_AWAIT_REPLY) != 0,
+                sample.get(U32, SOCK_FD),
+                sample.get(U32, NL_SEQ));
     }
 
     /** The bytes of a NUL-terminated field, without the terminator. */

@@ -23,15 +23,20 @@ public final class EventLayout {
     public static final int COMM = 56;
     public static final int PCOMM = 72;
     public static final int IFNAME = 88;
-    public static final int SIZE = 104;
+    public static final int SOCK_FD = 104;
+    public static final int NL_SEQ = 108;
+    public static final int SIZE = 112;
 
     public static final int COMM_LEN = 16;
     public static final int IFNAME_LEN = 16;
     /** Netlink bytes the syscall backend appends after the event. */
-    public static final int PAYLOAD_MAX = 128;
+    public static final int PAYLOAD_MAX = 256;
 
     public static final int F_HAS_SUB_CMD = 0x1;
     public static final int F_HAS_DEV = 0x2;
+    public static final int F_CMD_UNREAD = 0x4;
+    public static final int F_SUB_UNREAD = 0x8;
+    public static final int F_AWAIT_REPLY = 0x10;
 
     private EventLayout() {
     }

@@ -4,7 +4,9 @@ package dev.ethtoolsnoop.decode;
 /** Where an ethtool operation entered the kernel (enum event_kind in bpf/ethtoolsnoop.h). */
 public enum Kind {
     IOCTL(1, "ioctl"),
-    GENL(2, "genl");
+    GENL(2, "genl"),
+    /** Not an operation: the kernel's answer to a netlink request, as its caller read it. */
+    GENL_REPLY(3, "genl-reply");
 
     private final int code;
     private final String label;
@@ -12,6 +14,10 @@ public enum Kind {
     Kind(int code, String label) {
         this.code = code;
         this.label = label;
+    }
+
+    public int code() {
+        return code;
     }
 
     public String label() {

@@ -25,6 +25,9 @@ public final class Enricher {
     /** Hostile or churning names must not grow the cache without bound. */
     private static final int SYSFS_CACHE_MAX = 1024;
 
+    /** The name shown for a command or sub-command that could not be read. */
+    public static final String UNREAD = "?";
+
     private record Answer(int ifindex, byte[] name, long atNs) {
     }
 
@@ -51,12 +54,22 @@ public final class Enricher {
     }
 
     public Operation enrich(Event e) {
+        return enrich(e, e.payload().length > 0 ? NetlinkRequest.parse(e.payload()) : null);
+    }
+
+    /**
+     * @param request one of the requests the event's send carried (syscall
+     *                backend, netlink), whose command and device it is; null
+     *                for every other event
+     */
+    public Operation enrich(Event e, NetlinkRequest request) {
         byte[] ifname = e.ifname();
         int ifindex = e.ifindex();
-        if (e.payload().length > 0) {
-            NetlinkRequest req = NetlinkRequest.parse(e.payload());
-            ifname = req.ifname();
-            ifindex = req.ifindex();
+        int cmd = e.cmd();
+        if (request != null) {
+            ifname = request.ifname();
+            ifindex = request.ifindex();
+            cmd = request.cmd();
         }
         // The syscall backend sees names, not devices: resolve what we can see.
         if (!e.hasDevice() && e.netns() == ownNetns) {
@@ -70,22 +83,29 @@ public final class Enricher {
         List<String> args;
         Integer subCmd = null;
         String subCmdName = null;
-        if (e.kind() == Kind.IOCTL) {
-            cmdName = IoctlCommands.name(e.cmd());
-            args = IoctlCommands.args(e.cmd(), e.subCmd());
-            if (e.hasSubCmd()) {
+        if (!e.cmdKnown()) {
+            // the caller's memory could not be read: say so, never guess a command
+            cmdName = UNREAD;
+            args = List.of();
+        } else if (e.kind() == Kind.IOCTL) {
+            cmdName = IoctlCommands.name(cmd);
+            if (e.hasSubCmd() && e.subCmdKnown()) {
                 subCmd = e.subCmd();
                 subCmdName = IoctlCommands.name(e.subCmd());
+                args = IoctlCommands.args(cmd, e.subCmd());
+            } else {
+                subCmdName = e.hasSubCmd() ? UNREAD : null;
+                args = IoctlCommands.args(cmd, -1);
             }
         } else {
-            cmdName = GenlCommands.name(e.cmd());
-            args = GenlCommands.args(e.cmd());
+            cmdName = GenlCommands.name(cmd);
+            args = GenlCommands.args(cmd);
         }
         return new Operation(
                 e.monotonicNs() + monotonicToEpochNs,
                 e.backend(), e.kind(), ifname, ifindex, e.netns(),
                 e.tgid(), e.tid(), e.comm(), e.ppid(), e.pcomm(),
-                e.cmd(), cmdName, subCmd, subCmdName, args,
+                e.cmdKnown() ? cmd : null, cmdName, subCmd, subCmdName, args,
                 e.latencyNs(), e.ret());
     }
 

@@ -3,14 +3,21 @@ package dev.ethtoolsnoop.enrich;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The device named in an ethtool netlink request, read from the message prefix
- * the syscall backend copies (nlmsghdr, genlmsghdr, then attributes). Every
- * ethtool request carries its device in attribute 1, the request header nest.
+ * One ethtool netlink request, read from the bytes of a send the syscall
+ * backend copies (nlmsghdr, genlmsghdr, then attributes). Every ethtool
+ * request carries its device in attribute 1, the request header nest.
+ *
+ * @param cmd     the genl command (ETHTOOL_MSG_*)
+ * @param seq     nlmsg_seq: its answer carries the same
+ * @param ifname  ETHTOOL_A_HEADER_DEV_NAME, or empty
+ * @param ifindex ETHTOOL_A_HEADER_DEV_INDEX, or 0
  */
-public record NetlinkRequest(byte[] ifname, int ifindex) {
+public record NetlinkRequest(int cmd, int seq, byte[] ifname, int ifindex) {
     private static final int NLMSG_HDRLEN = 16;
     private static final int GENL_HDRLEN = 4;
     private static final int NLA_HDRLEN = 4;
@@ -19,16 +26,59 @@ public record NetlinkRequest(byte[] ifname, int ifindex) {
     private static final int A_HEADER_DEV_INDEX = 1;
     private static final int A_HEADER_DEV_NAME = 2;
 
-    public static final NetlinkRequest NONE = new NetlinkRequest(new byte[0], 0);
+    /**
+     * The requests of one send: several messages may be batched in it, each
+     * an operation of its own. Only messages of the first one's type (the
+     * ethtool family, as the probe checked) count; a message whose header is
+     * cut off by the end of the copy is not guessed at.
+     *
+     * @param sent the copied prefix of the send
+     */
+    public static Batch parseAll(byte[] sent) {
+        return parseAll(sent, Integer.MAX_VALUE);
+    }
 
-    /** Parses what fits in the prefix; a truncated or odd message yields what was found. */
-    public static NetlinkRequest parse(byte[] msg) {
-        ByteBuffer buf = ByteBuffer.wrap(msg).order(ByteOrder.nativeOrder());
-        int end = msg.length;
-        if (end >= 4) {
-            end = Math.min(end, buf.getInt(0)); // nlmsg_len
+    /** The first request of a send, or an empty one when it holds none. */
+    public static NetlinkRequest parse(byte[] sent) {
+        List<NetlinkRequest> r = parseAll(sent, 1).requests();
+        return r.isEmpty() ? new NetlinkRequest(0, 0, new byte[0], 0) : r.get(0);
+    }
+
+    private static Batch parseAll(byte[] sent, int most) {
+        ByteBuffer buf = ByteBuffer.wrap(sent).order(ByteOrder.nativeOrder());
+        List<NetlinkRequest> requests = new ArrayList<>(1);
+        int pos = 0;
+        int family = sent.length >= 6 ? Short.toUnsignedInt(buf.getShort(4)) : -1;
+        while (pos + NLMSG_HDRLEN + GENL_HDRLEN <= sent.length && requests.size() < most) {
+            int len = buf.getInt(pos);
+            if (len < NLMSG_HDRLEN + GENL_HDRLEN) {
+                break; // not a message: nothing after it can be trusted
+            }
+            if (Short.toUnsignedInt(buf.getShort(pos + 4)) == family) {
+                int end = (int) Math.min(sent.length, (long) pos + len);
+                requests.add(parseOne(buf, pos, end));
+            }
+            long next = (long) pos + align4(len);
+            if (next >= sent.length) {
+                return new Batch(requests, next > sent.length);
+            }
+            pos = (int) next;
         }
-        int pos = NLMSG_HDRLEN + GENL_HDRLEN;
+        // what is left is shorter than a header: a cut-off message, or nothing
+        return new Batch(requests, pos < sent.length);
+    }
+
+    /**
+     * @param truncated the copy ended inside the send: messages after the
+     *                  last one listed may exist and are not known
+     */
+    public record Batch(List<NetlinkRequest> requests, boolean truncated) {
+    }
+
+    private static NetlinkRequest parseOne(ByteBuffer buf, int start, int end) {
+        int cmd = Byte.toUnsignedInt(buf.get(start + NLMSG_HDRLEN));
+        int seq = buf.getInt(start + 8);
+        int pos = start + NLMSG_HDRLEN + GENL_HDRLEN;
         while (pos + NLA_HDRLEN <= end) {
             int len = Short.toUnsignedInt(buf.getShort(pos));
             int type = Short.toUnsignedInt(buf.getShort(pos + 2)) & NLA_TYPE_MASK;
@@ -36,14 +86,14 @@ public record NetlinkRequest(byte[] ifname, int ifindex) {
                 break;
             }
             if (type == A_REQUEST_HEADER) {
-                return parseHeader(buf, pos + NLA_HDRLEN, Math.min(end, pos + len));
+                return parseHeader(cmd, seq, buf, pos + NLA_HDRLEN, Math.min(end, pos + len));
             }
             pos += align4(len);
         }
-        return NONE;
+        return new NetlinkRequest(cmd, seq, new byte[0], 0);
     }
 
-    private static NetlinkRequest parseHeader(ByteBuffer buf, int pos, int end) {
+    private static NetlinkRequest parseHeader(int cmd, int seq, ByteBuffer buf, int pos, int end) {
         byte[] name = new byte[0];
         int index = 0;
         while (pos + NLA_HDRLEN <= end) {
@@ -65,7 +115,7 @@ public record NetlinkRequest(byte[] ifname, int ifindex) {
             }
             pos += align4(len);
         }
-        return new NetlinkRequest(name, index);
+        return new NetlinkRequest(cmd, seq, name, index);
     }
 
     private static int align4(int n) {

@@ -14,6 +14,9 @@ import java.util.List;
  * @param ifname     raw bytes; empty when no device was named
  * @param subCmd     ETHTOOL_PERQUEUE sub-command, or null
  * @param subCmdName its name, or null
+ * @param cmd        null when the command could not be read (cmdName is then "?")
+ * @param ret        0 or -errno; null when the result is unknown (a netlink
+ *                   answer its caller did not read in time)
  */
 public record Operation(
         long timeNs,
@@ -27,13 +30,24 @@ public record Operation(
         byte[] comm,
         int ppid,
         byte[] pcomm,
-        int cmd,
+        Integer cmd,
         String cmdName,
         Integer subCmd,
         String subCmdName,
         List<String> args,
         long latencyNs,
-        int ret) {
+        Integer ret) {
+
+    /** Known to have failed. */
+    public boolean failed() {
+        return ret != null && ret != 0;
+    }
+
+    /** The same operation with the result its netlink answer carried (null: none came). */
+    public Operation withRet(Integer answer) {
+        return new Operation(timeNs, backend, kind, ifname, ifindex, netns, pid, tid, comm, ppid, pcomm,
+                cmd, cmdName, subCmd, subCmdName, args, latencyNs, answer);
+    }
 
     /** The command as shown: "ETHTOOL_PERQUEUE/ETHTOOL_GCOALESCE" for a per-queue ioctl. */
     public String command() {

@@ -9,7 +9,8 @@ package dev.ethtoolsnoop.loader;
 public final class CountersLayout {
     public static final int DROPPED = 0;
     public static final int INFLIGHT = 8;
-    public static final int SIZE = 16;
+    public static final int RECEIVING = 16;
+    public static final int SIZE = 24;
 
     private CountersLayout() {
     }

@@ -30,7 +30,7 @@ public final class JsonSink extends PrintSink {
                 + ",\"comm\":" + Text.json(op.comm())
                 + ",\"ppid\":" + op.ppid()
                 + ",\"pcomm\":" + Text.json(op.pcomm())
-                + ",\"cmd\":" + Integer.toUnsignedLong(op.cmd())
+                + ",\"cmd\":" + (op.cmd() == null ? "null" : Integer.toUnsignedLong(op.cmd()))
                 + ",\"cmd_name\":" + Text.json(op.cmdName())
                 + ",\"sub_cmd\":" + (op.subCmd() == null ? "null" : Integer.toUnsignedLong(op.subCmd()))
                 + ",\"sub_cmd_name\":" + Text.json(op.subCmdName())

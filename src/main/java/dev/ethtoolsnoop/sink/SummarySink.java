@@ -43,7 +43,7 @@ public final class SummarySink extends PrintSink {
         Row r = rows.computeIfAbsent(new Key(op.pid(), Text.forTerminal(op.comm()), Text.forTerminal(op.ifname()),
                 command), k -> new Row());
         r.count++;
-        if (op.ret() != 0) {
+        if (op.failed()) {
             r.failures++;
         }
         r.totalNs += op.latencyNs();

@@ -40,7 +40,7 @@ public final class TableSink extends PrintSink {
                 process(op),
                 op.command(),
                 String.format("%.3f", op.latencyNs() / 1e6),
-                op.ret(),
+                op.ret() == null ? "?" : op.ret(),
                 String.join(", ", op.args())).stripTrailing());
         out.println(line);
     }

@@ -36,14 +36,18 @@ class EventLayoutTest {
                 int main(void) {
                 """.formatted(HEADER));
         for (String f : List.of("ts_ns", "latency_ns", "tgid", "tid", "ppid", "netns", "ret", "ifindex", "cmd",
-                "sub_cmd", "kind", "backend", "flags", "payload_len", "comm", "pcomm", "ifname")) {
+                "sub_cmd", "kind", "backend", "flags", "payload_len", "comm", "pcomm", "ifname", "sock_fd", "nl_seq")) {
             c.append("E(").append(f).append(")\n");
         }
         for (String f : List.of("min_latency_ns", "filter_netns", "ethtool_genl_family", "filter_pid", "failed_only",
                 "ioctl_useraddr_arg", "filter_comm", "filter_ifname")) {
             c.append("C(").append(f).append(")\n");
         }
-        c.append("K(dropped)\nK(inflight)\n");
+        c.append("K(dropped)\nK(inflight)\nK(receiving)\n");
+        for (String f : List.of("HAS_SUB_CMD", "HAS_DEV", "CMD_UNREAD", "SUB_UNREAD", "AWAIT_REPLY")) {
+            c.append("printf(\"flag.").append(f).append(" %d\\n\", EVENT_F_").append(f).append(");\n");
+        }
+        c.append("printf(\"kind.GENL_REPLY %d\\n\", KIND_GENL_REPLY);\n");
         c.append("""
                 printf("event.SIZE %zu\\n", sizeof(struct event));
                 printf("event.EVENT_SIZE %d\\n", EVENT_SIZE);
@@ -93,6 +97,14 @@ class EventLayoutTest {
         java.put("event.comm", EventLayout.COMM);
         java.put("event.pcomm", EventLayout.PCOMM);
         java.put("event.ifname", EventLayout.IFNAME);
+        java.put("event.sock_fd", EventLayout.SOCK_FD);
+        java.put("event.nl_seq", EventLayout.NL_SEQ);
+        java.put("flag.HAS_SUB_CMD", EventLayout.F_HAS_SUB_CMD);
+        java.put("flag.HAS_DEV", EventLayout.F_HAS_DEV);
+        java.put("flag.CMD_UNREAD", EventLayout.F_CMD_UNREAD);
+        java.put("flag.SUB_UNREAD", EventLayout.F_SUB_UNREAD);
+        java.put("flag.AWAIT_REPLY", EventLayout.F_AWAIT_REPLY);
+        java.put("kind.GENL_REPLY", dev.ethtoolsnoop.decode.Kind.GENL_REPLY.code());
         java.put("event.SIZE", EventLayout.SIZE);
         java.put("event.EVENT_SIZE", EventLayout.SIZE);
         java.put("event.PAYLOAD_MAX", EventLayout.PAYLOAD_MAX);
@@ -109,6 +121,7 @@ class EventLayoutTest {
         java.put("config.CONFIG_SIZE", ConfigLayout.SIZE);
         java.put("counters.dropped", CountersLayout.DROPPED);
         java.put("counters.inflight", CountersLayout.INFLIGHT);
+        java.put("counters.receiving", CountersLayout.RECEIVING);
         java.put("counters.SIZE", CountersLayout.SIZE);
         java.put("counters.COUNTERS_SIZE", CountersLayout.SIZE);
         assertEquals(java.keySet(), c.keySet());

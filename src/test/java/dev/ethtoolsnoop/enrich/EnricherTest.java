@@ -23,7 +23,8 @@ class EnricherTest {
     private static Event event(Kind kind, Backend backend, int cmd, int sub, String ifname, int ifindex, long netns,
                                boolean hasDev, byte[] payload) {
         return new Event(1_000, 500, 10, 11, 1, netns, 0, ifindex, cmd, sub, kind, backend, hasDev,
-                "ethtool".getBytes(), "bash".getBytes(), ifname.getBytes(StandardCharsets.UTF_8), payload);
+                "ethtool".getBytes(), "bash".getBytes(), ifname.getBytes(StandardCharsets.UTF_8), payload,
+                true, true, false, 0, 0);
     }
 
     @Test
@@ -39,6 +40,21 @@ class EnricherTest {
         assertEquals("UNKNOWN(0xd)", hole.cmdName());
         assertEquals(List.of(), hole.args());
         assertNull(hole.subCmd());
+    }
+
+    @Test
+    void aCommandTheProbesCouldNotReadIsShownAsUnknownNeverAsZero() {
+        Enricher en = new Enricher(0, 7, sys);
+        Operation op = en.enrich(new Event(1_000, 500, 10, 11, 1, 7, 0, 2, 0, -1, Kind.IOCTL, Backend.SYSCALL,
+                false, "x".getBytes(), "y".getBytes(), "eth0".getBytes(), new byte[0], false, true, false, 0, 0));
+        assertNull(op.cmd());
+        assertEquals(Enricher.UNREAD, op.cmdName());
+        assertEquals(List.of(), op.args());
+        Operation sub = en.enrich(new Event(1_000, 500, 10, 11, 1, 7, 0, 2, 0x4b, 0, Kind.IOCTL, Backend.SYSCALL,
+                false, "x".getBytes(), "y".getBytes(), "eth0".getBytes(), new byte[0], true, false, false, 0, 0));
+        assertEquals("ETHTOOL_PERQUEUE/?", sub.command());
+        assertNull(sub.subCmd());
+        assertEquals(List.of("-Q|--per-queue"), sub.args());
     }
 
     @Test

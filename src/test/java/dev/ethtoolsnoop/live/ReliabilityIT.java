@@ -98,6 +98,8 @@ class ReliabilityIT {
                     t.out.getFileName() + ": printed " + printed + " + lost " + t.lostReported());
         }
         assertTrue(small.lostReported() > 0, "a one-page buffer cannot hold a 200k storm: " + small.stderr());
+        assertTrue(small.stderr().contains("--buffer-pages 4 holds four times as much"),
+                "a loss says what to do about it: " + small.stderr());
 
         long counted = 0;
         long lostLine = -1;

@@ -48,7 +48,16 @@ public final class Scenario {
     public record Result(String backend, Map<String, Step> steps, Map<String, Iface> ifaces, int parentPid,
                          String parentComm, List<Map<String, Object>> events, int tracerRc, String tracerErr,
                          Map<String, Filtered> filters, String kernel, List<OptionRun> options,
-                         Map<String, List<Long>> bpfState, Storm storm) {
+                         Map<String, List<Long>> bpfState, Storm storm, Path dir) {
+
+        /** What a step printed (stdout and stderr). */
+        public String stepOutput(String step) {
+            try {
+                return Files.readString(dir.resolve("step-" + step + ".out"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
 
         public List<Map<String, Object>> eventsOf(String step) {
             int pid = steps.get(step).pid();
@@ -70,6 +79,7 @@ public final class Scenario {
      */
     public static Path ioctlHelper() {
         testBinary("ethtool_storm");
+        testBinary("ethtool_genl");
         return testBinary("ethtool_ioctl");
     }
 
@@ -195,7 +205,7 @@ public final class Scenario {
             }
             return new Result(backend, steps, ifaces, parentPid, parentComm, jsonLines(out.resolve("events.jsonl")),
                     rc(out.resolve("tracer.rc")), Files.readString(out.resolve("tracer.err")), filters, kernel,
-                    options, bpfState, storm);
+                    options, bpfState, storm, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

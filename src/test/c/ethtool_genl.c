@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Sends ethtool netlink requests (ETHTOOL_MSG_LINKINFO_GET, device by name)
+ * the ways a library may, to check what the tracer says of their results:
+ *   ethtool_genl noread IFNAME          one request; exits without reading
+ *                                        the kernel's answer
+ *   ethtool_genl batch IFNAME MISSING   two requests in one send (seq 1 on
+ *                                        IFNAME, seq 2 on MISSING), then reads
+ *                                        both answers
+ * Prints "seq=S error=E" per answer read (E: 0 or -errno) and exits 0.
+ */
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define ETHTOOL_MSG_LINKINFO_GET 2
+#define ETHTOOL_A_LINKINFO_HEADER 1
+#define ETHTOOL_A_HEADER_DEV_NAME 2
+#define NLA_ALIGN4(n) (((n) + 3) & ~3)
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+/* Appends nlmsghdr + genlmsghdr + attrs to buf at *len; returns the new message. */
+static struct nlmsghdr *start(char *buf, size_t *len, uint16_t type, uint8_t cmd, uint32_t seq)
+{
+	struct nlmsghdr *nh = (struct nlmsghdr *)(buf + *len);
+	struct genlmsghdr *gh = (struct genlmsghdr *)(nh + 1);
+
+	memset(nh, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	nh->nlmsg_type = type;
+	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nh->nlmsg_seq = seq;
+	nh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	gh->cmd = cmd;
+	gh->version = 1;
+	return nh;
+}
+
+static void put_attr(struct nlmsghdr *nh, uint16_t type, const void *data, size_t n)
+{
+	struct nlattr *a = (struct nlattr *)((char *)nh + NLA_ALIGN4(nh->nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + n;
+	memcpy((char *)a + NLA_HDRLEN, data, n);
+	nh->nlmsg_len = NLA_ALIGN4(nh->nlmsg_len) + NLA_ALIGN4(a->nla_len);
+}
+
+/* LINKINFO_GET with a header nest naming the device. */
+static void linkinfo_get(char *buf, size_t *len, uint16_t family, uint32_t seq, const char *ifname)
+{
+	struct nlmsghdr *nh = start(buf, len, family, ETHTOOL_MSG_LINKINFO_GET, seq);
+	struct nlattr *nest = (struct nlattr *)((char *)nh + nh->nlmsg_len);
+
+	nest->nla_type = ETHTOOL_A_LINKINFO_HEADER | NLA_F_NESTED;
+	nh->nlmsg_len += NLA_HDRLEN;
+	put_attr(nh, ETHTOOL_A_HEADER_DEV_NAME, ifname, strlen(ifname) + 1);
+	nest->nla_len = (char *)nh + nh->nlmsg_len - (char *)nest;
+	*len += NLA_ALIGN4(nh->nlmsg_len);
+}
+
+static uint16_t ethtool_family(int fd)
+{
+	char buf[8192];
+	size_t len = 0;
+	struct nlmsghdr *nh = start(buf, &len, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 100);
+	ssize_t n;
+
+	nh->nlmsg_flags = NLM_F_REQUEST;
+	put_attr(nh, CTRL_ATTR_FAMILY_NAME, "ethtool", 8);
+	if (send(fd, buf, nh->nlmsg_len, 0) < 0)
+		die("send");
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < (ssize_t)(NLMSG_HDRLEN + GENL_HDRLEN) || nh->nlmsg_type == NLMSG_ERROR) {
+		fprintf(stderr, "no ethtool netlink family\n");
+		exit(1);
+	}
+	for (size_t off = NLMSG_HDRLEN + GENL_HDRLEN; off + NLA_HDRLEN <= nh->nlmsg_len;) {
+		struct nlattr *a = (struct nlattr *)(buf + off);
+
+		if (a->nla_len < NLA_HDRLEN)
+			break;
+		if (a->nla_type == CTRL_ATTR_FAMILY_ID)
+			return *(uint16_t *)((char *)a + NLA_HDRLEN);
+		off += NLA_ALIGN4(a->nla_len);
+	}
+	fprintf(stderr, "no family id\n");
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	char buf[8192];
+	size_t len = 0;
+	int fd, acked = 0, want;
+	uint16_t family;
+
+	if (argc < 3 || (strcmp(argv[1], "noread") && strcmp(argv[1], "batch")) ||
+	    (!strcmp(argv[1], "batch") && argc < 4)) {
+		fprintf(stderr, "usage: ethtool_genl noread IFNAME | batch IFNAME MISSING\n");
+		return 2;
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+	if (fd < 0)
+		die("socket");
+	family = ethtool_family(fd);
+	linkinfo_get(buf, &len, family, 1, argv[2]);
+	want = 1;
+	if (!strcmp(argv[1], "batch")) {
+		linkinfo_get(buf, &len, family, 2, argv[3]);
+		want = 2;
+	}
+	if (send(fd, buf, len, 0) != (ssize_t)len)
+		die("send");
+	if (!strcmp(argv[1], "noread"))
+		return 0; /* the answer stays queued and goes with the socket */
+	/* a reply, then an ACK (NLMSG_ERROR 0), or only an error, per request */
+	while (acked < want) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+
+		if (n < 0)
+			die("recv");
+		if (n >= (ssize_t)(NLMSG_HDRLEN + sizeof(int)) && nh->nlmsg_type == NLMSG_ERROR) {
+			printf("seq=%u error=%d\n", nh->nlmsg_seq, *(int *)NLMSG_DATA(nh));
+			acked++;
+		}
+	}
+	close(fd);
+	return 0;
+}
