@@ -13,7 +13,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -31,8 +30,6 @@ public final class Probes implements AutoCloseable {
     private static final String OBJECT = "/dev/ethtoolsnoop/ethtoolsnoop.bpf.o";
     private static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
     private static final Path KPROBE_PMU = Path.of("/sys/bus/event_source/devices/kprobe");
-    /** fentry_genl_doit_N / fexit_genl_doit_N programs in the object. */
-    static final int GENL_SLOTS = 32;
 
     private final BpfObject obj;
     private final Backend backend;
@@ -146,7 +143,7 @@ public final class Probes implements AutoCloseable {
             facts.devEthtoolId().ifPresent(Trampolines::refusal);
             BpfObject obj = BpfObject.open(readObject());
             try {
-                configure(obj, Backend.SYSCALL, facts, config);
+                configure(obj, ProbePlan.of(Backend.SYSCALL, facts), facts, config);
             } finally {
                 obj.close();
             }
@@ -155,7 +152,7 @@ public final class Probes implements AutoCloseable {
         }
     }
 
-    private static byte[] readObject() {
+    static byte[] readObject() {
         try (InputStream in = Probes.class.getResourceAsStream(OBJECT)) {
             if (in == null) {
                 throw new IllegalStateException("BPF object " + OBJECT + " missing from the jar");
@@ -194,9 +191,15 @@ public final class Probes implements AutoCloseable {
     }
 
     /** Everything before load: which programs load, and the read-only config they see. */
-    private static void configure(BpfObject obj, Backend backend, KernelFacts facts, TraceConfig config)
-            throws LibbpfException, SetupException {
-        Set<String> enabled = enable(obj, backend, facts);
+    private static void configure(BpfObject obj, ProbePlan plan, KernelFacts facts, TraceConfig config)
+            throws LibbpfException {
+        Backend backend = plan.backend();
+        for (ProbePlan.Probe p : plan.probes()) {
+            if (p.retarget()) {
+                obj.setAttachTarget(p.program(), p.target());
+            }
+        }
+        Set<String> enabled = plan.programs();
         for (String prog : obj.programNames()) {
             obj.setAutoload(prog, enabled.contains(prog));
         }
@@ -213,9 +216,10 @@ public final class Probes implements AutoCloseable {
     private static Probes attach(byte[] elf, Backend backend, KernelFacts facts, TraceConfig config)
             throws LibbpfException, SetupException {
         precheck(backend, facts);
+        ProbePlan plan = ProbePlan.of(backend, facts);
         BpfObject obj = BpfObject.open(elf);
         try {
-            configure(obj, backend, facts, config);
+            configure(obj, plan, facts, config);
             obj.load();
             if (!config.pids().isEmpty()) {
                 for (int pid : config.pids()) {
@@ -224,9 +228,9 @@ public final class Probes implements AutoCloseable {
                     obj.updateElem("pid_filter", key, one);
                 }
             }
-            attachAll(obj, backend, facts);
+            attachAll(obj, plan);
             List<Integer> entryFds = new ArrayList<>();
-            for (String prog : entryPrograms(backend, facts)) {
+            for (String prog : plan.beginPrograms()) {
                 entryFds.add(obj.programFd(prog));
             }
             // Setup parsed megabytes of kernel BTF (ours and libbpf's) that are
@@ -234,86 +238,10 @@ public final class Probes implements AutoCloseable {
             System.gc();
             Native.releaseFreeNativeMemory();
             return new Probes(obj, backend, new EntrySkips(entryFds));
-        } catch (LibbpfException | SetupException | RuntimeException e) {
+        } catch (LibbpfException | RuntimeException e) {
             obj.close();
             throw e;
         }
-    }
-
-    /** The programs a backend needs on this kernel; everything else stays unloaded. */
-    private static Set<String> enable(BpfObject obj, Backend backend, KernelFacts facts)
-            throws LibbpfException, SetupException {
-        Set<String> on = new LinkedHashSet<>();
-        switch (backend) {
-            case FENTRY -> {
-                String suffix = facts.devEthtoolTraceSuffix();
-                on.add("fentry_dev_ethtool" + suffix);
-                on.add("fexit_dev_ethtool" + suffix);
-                if (facts.devGetByName()) {
-                    on.add("fexit_dev_get_by_name");
-                }
-                if (facts.netdevGetByName()) {
-                    on.add("fexit_netdev_get_by_name");
-                }
-                if (facts.parseHeader()) {
-                    on.add("fexit_parse_header");
-                }
-                List<String> handlers = facts.genlHandlers();
-                if (handlers.size() > GENL_SLOTS) {
-                    LOG.warn("{} ethtool netlink handlers but {} fentry slots: not traced: {}",
-                            handlers.size(), GENL_SLOTS, handlers.subList(GENL_SLOTS, handlers.size()));
-                }
-                for (int i = 0; i < Math.min(GENL_SLOTS, handlers.size()); i++) {
-                    obj.setAttachTarget("fentry_genl_doit_" + i, handlers.get(i));
-                    obj.setAttachTarget("fexit_genl_doit_" + i, handlers.get(i));
-                    on.add("fentry_genl_doit_" + i);
-                    on.add("fexit_genl_doit_" + i);
-                }
-            }
-            case KPROBE -> {
-                on.addAll(List.of("kprobe_dev_ethtool", "kretprobe_dev_ethtool"));
-                if (facts.devGetByName()) {
-                    on.add("kretprobe_dev_get_by_name");
-                }
-                if (facts.netdevGetByName()) {
-                    on.add("kretprobe_netdev_get_by_name");
-                }
-                if (facts.parseHeader()) {
-                    on.addAll(List.of("kprobe_parse_header", "kretprobe_parse_header"));
-                }
-                if (!facts.genlHandlers().isEmpty()) {
-                    on.addAll(List.of("kprobe_genl_doit", "kretprobe_genl_doit"));
-                }
-            }
-            case SYSCALL -> on.addAll(List.of("raw_sys_enter", "raw_sys_exit"));
-        }
-        return on;
-    }
-
-    /**
-     * The programs that start an operation, whose skips by the kernel lose it.
-     * Not the syscall backend's sys_enter: it runs for every system call, so
-     * its skips say nothing about ethtool (and only an NMI can cause one).
-     */
-    private static List<String> entryPrograms(Backend backend, KernelFacts facts) {
-        List<String> entries = new ArrayList<>();
-        switch (backend) {
-            case FENTRY -> {
-                entries.add("fentry_dev_ethtool" + facts.devEthtoolTraceSuffix());
-                for (int i = 0; i < Math.min(GENL_SLOTS, facts.genlHandlers().size()); i++) {
-                    entries.add("fentry_genl_doit_" + i);
-                }
-            }
-            case KPROBE -> {
-                entries.add("kprobe_dev_ethtool");
-                if (!facts.genlHandlers().isEmpty()) {
-                    entries.add("kprobe_genl_doit");
-                }
-            }
-            case SYSCALL -> {
-            }
-        }
-        return entries;
     }
 
     /**
@@ -349,53 +277,13 @@ public final class Probes implements AutoCloseable {
         }
     }
 
-    /** Exits before entries, so no operation is entered without a way out. */
-    private static void attachAll(BpfObject obj, Backend backend, KernelFacts facts) throws LibbpfException {
-        switch (backend) {
-            case FENTRY -> {
-                List<String> handlers = facts.genlHandlers();
-                for (int i = 0; i < Math.min(GENL_SLOTS, handlers.size()); i++) {
-                    obj.attachTrace("fexit_genl_doit_" + i, handlers.get(i));
-                }
-                String suffix = facts.devEthtoolTraceSuffix();
-                obj.attachTrace("fexit_dev_ethtool" + suffix, "dev_ethtool");
-                if (facts.devGetByName()) {
-                    obj.attachTrace("fexit_dev_get_by_name", "__dev_get_by_name");
-                }
-                if (facts.netdevGetByName()) {
-                    obj.attachTrace("fexit_netdev_get_by_name", "netdev_get_by_name");
-                }
-                if (facts.parseHeader()) {
-                    obj.attachTrace("fexit_parse_header", "ethnl_parse_header_dev_get");
-                }
-                for (int i = 0; i < Math.min(GENL_SLOTS, handlers.size()); i++) {
-                    obj.attachTrace("fentry_genl_doit_" + i, handlers.get(i));
-                }
-                obj.attachTrace("fentry_dev_ethtool" + suffix, "dev_ethtool");
-            }
-            case KPROBE -> {
-                for (String handler : facts.genlHandlers()) {
-                    obj.attachKprobe("kretprobe_genl_doit", true, handler);
-                }
-                obj.attachKprobe("kretprobe_dev_ethtool", true, "dev_ethtool");
-                if (facts.devGetByName()) {
-                    obj.attachKprobe("kretprobe_dev_get_by_name", true, "__dev_get_by_name");
-                }
-                if (facts.netdevGetByName()) {
-                    obj.attachKprobe("kretprobe_netdev_get_by_name", true, "netdev_get_by_name");
-                }
-                if (facts.parseHeader()) {
-                    obj.attachKprobe("kretprobe_parse_header", true, "ethnl_parse_header_dev_get");
-                    obj.attachKprobe("kprobe_parse_header", false, "ethnl_parse_header_dev_get");
-                }
-                for (String handler : facts.genlHandlers()) {
-                    obj.attachKprobe("kprobe_genl_doit", false, handler);
-                }
-                obj.attachKprobe("kprobe_dev_ethtool", false, "dev_ethtool");
-            }
-            case SYSCALL -> {
-                obj.attachRawTracepoint("raw_sys_exit", "sys_exit");
-                obj.attachRawTracepoint("raw_sys_enter", "sys_enter");
+    private static void attachAll(BpfObject obj, ProbePlan plan) throws LibbpfException {
+        for (ProbePlan.Probe p : plan.attachOrder()) {
+            switch (p.attach()) {
+                case TRACE -> obj.attachTrace(p.program(), p.target());
+                case KPROBE -> obj.attachKprobe(p.program(), false, p.target());
+                case KRETPROBE -> obj.attachKprobe(p.program(), true, p.target());
+                case RAW_TRACEPOINT -> obj.attachRawTracepoint(p.program(), p.target());
             }
         }
     }

@@ -25,6 +25,16 @@ public final class LiveGate {
         }
     }
 
+    /** libbpf.so.1 can be loaded (reading a BPF object needs no root). */
+    public static boolean hasLibbpf() {
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.SymbolLookup.libraryLookup("libbpf.so.1", a);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     public static boolean isRoot() {
         try {
             return "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
