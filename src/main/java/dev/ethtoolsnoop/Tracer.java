@@ -93,6 +93,7 @@ final class Tracer {
             onReady.run();
             while (!stopRequested) {
                 buffer.poll(POLL_MS);
+                enricher.tick();
                 reportDropped();
                 if (!sink.flush() || outputGone.getAsBoolean()) {
                     return; // the reader went away: nothing more can be shown
