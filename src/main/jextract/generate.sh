@@ -51,6 +51,9 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function close \
   --include-function poll \
   --include-function malloc_trim \
+  --include-function bind \
+  --include-function open \
+  --include-function setns \
   --include-typedef libbpf_print_fn_t \
   --include-typedef perf_buffer_sample_fn \
   --include-typedef perf_buffer_lost_fn \
@@ -63,4 +66,9 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-constant SOCK_CLOEXEC \
   --include-constant POLLERR \
   --include-constant POLLHUP \
+  --include-constant POLLIN \
+  --include-constant SOCK_NONBLOCK \
+  --include-constant O_RDONLY \
+  --include-constant O_CLOEXEC \
+  --include-constant CLONE_NEWNET \
   src/main/jextract/libbpf_ffi.h

@@ -12,3 +12,12 @@
 #include <unistd.h>
 #include <poll.h>
 #include <malloc.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+
+/*
+ * glibc declares setns() only under _GNU_SOURCE, which would also turn the
+ * sockaddr arguments of bind() and sendto() into transparent unions. Its
+ * prototype (setns(2)) is declared here instead.
+ */
+extern int setns(int fd, int nstype);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop;
 
+import dev.ethtoolsnoop.enrich.DeviceNames;
 import dev.ethtoolsnoop.enrich.Enricher;
 import dev.ethtoolsnoop.enrich.Operation;
 import dev.ethtoolsnoop.loader.BackendChoice;
@@ -198,17 +199,23 @@ public final class Main implements Callable<Integer> {
                     .warn("interface {} does not exist (yet) in this namespace; tracing anyway", ifname);
         }
         long ownNetns = ownNetns();
-        try (Probes probes = Probes.attach(config, backendChoice())) {
-            long offset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
-            Enricher enricher = new Enricher(offset, ownNetns, Path.of("/sys/class/net"));
-            AtomicLong lost = new AtomicLong();
-            BooleanSupplier outputGone = stdout != null ? () -> false : () -> PipeWatch.readerGone(1);
-            Tracer tracer = new Tracer(probes, enricher, userSpaceFilter(), sink(out, ownNetns, lost::get), lost,
-                    outputGone, count, (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)));
-            Signals.onTermination(tracer::requestStop);
-            tracer.run(bufferPages, () -> System.err.println("Tracing ethtool operations (backend: "
-                    + probes.backend().label() + ", " + probes.probeCount() + " probes). Hit Ctrl-C to end."));
-            return 0;
+        try {
+            Probes.requireLibbpf();
+            // our namespace's devices are watched before the probes exist, so
+            // that every event of it can be resolved
+            try (DeviceNames devices = DeviceNames.ofKernel(ownNetns);
+                 Probes probes = Probes.attach(config, backendChoice())) {
+                long offset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+                Enricher enricher = new Enricher(offset, devices);
+                AtomicLong lost = new AtomicLong();
+                BooleanSupplier outputGone = stdout != null ? () -> false : () -> PipeWatch.readerGone(1);
+                Tracer tracer = new Tracer(probes, enricher, userSpaceFilter(), sink(out, ownNetns, lost::get), lost,
+                        outputGone, count, (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)));
+                Signals.onTermination(tracer::requestStop);
+                tracer.run(bufferPages, () -> System.err.println("Tracing ethtool operations (backend: "
+                        + probes.backend().label() + ", " + probes.probeCount() + " probes). Hit Ctrl-C to end."));
+                return 0;
+            }
         } catch (SetupException e) {
             System.err.println("ethtoolsnoop: " + e.getMessage());
             return e.exitCode();

@@ -103,6 +103,7 @@ final class Tracer {
             while (!stopRequested) {
                 buffer.poll(POLL_MS);
                 answers.release(System.nanoTime(), this::emit);
+                enricher.tick();
                 reportDropped();
                 if (!sink.flush() || outputGone.getAsBoolean()) {
                     return; // the reader went away: nothing more can be shown

@@ -3,6 +3,7 @@ package dev.ethtoolsnoop;
 
 import dev.ethtoolsnoop.decode.EventDecoder;
 import dev.ethtoolsnoop.decode.EventLayout;
+import dev.ethtoolsnoop.enrich.DeviceNames;
 import dev.ethtoolsnoop.enrich.Enricher;
 import dev.ethtoolsnoop.enrich.Operation;
 import dev.ethtoolsnoop.loader.Probes;
@@ -19,7 +20,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -46,7 +46,7 @@ public final class Training {
             Main.run("--backend", "nosuch");
             QuickArgs.parse("-j", "-T", "-p", "1", "-c", "ethtool", "-i", "eth0", "--duration", "1", "--count", "1");
             Probes.rehearse(TraceConfig.everything());
-            Enricher enricher = new Enricher(0, 0, Path.of("/sys/class/net"));
+            Enricher enricher = new Enricher(0, DeviceNames.none());
             for (Sink sink : List.of(new TableSink(devNull, true, 0), new JsonSink(devNull),
                     new SummarySink(devNull, false, () -> 0), new HistogramSink(devNull, true))) {
                 for (int cmd : new int[] {0x3, 0x4b}) {

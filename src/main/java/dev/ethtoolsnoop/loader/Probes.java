@@ -84,6 +84,11 @@ public final class Probes implements AutoCloseable {
         return new PerfBuffer(obj.mapFd("events"), pagesPerCpu, onSample, onLost);
     }
 
+    /** Fails with the user-facing message when libbpf is missing or too old, before anything binds to it. */
+    public static void requireLibbpf() throws SetupException {
+        Native.requireLibbpf();
+    }
+
     public static Probes attach(TraceConfig config, BackendChoice choice) throws SetupException {
         // The kernel's BTF comes out of sysfs a page per read(), over a
         // thousand of them: they run beside libbpf's set-up, not after it.

@@ -5,21 +5,14 @@ import dev.ethtoolsnoop.decode.Backend;
 import dev.ethtoolsnoop.decode.Event;
 import dev.ethtoolsnoop.decode.Kind;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class EnricherTest {
-    @TempDir
-    Path sys;
-
     private static Event event(Kind kind, Backend backend, int cmd, int sub, String ifname, int ifindex, long netns,
                                boolean hasDev, byte[] payload) {
         return new Event(1_000, 500, 10, 11, 1, netns, 0, ifindex, cmd, sub, kind, backend, hasDev,
@@ -29,7 +22,7 @@ class EnricherTest {
 
     @Test
     void namesIoctlCommandsAndPerQueueSubCommands() {
-        Enricher en = new Enricher(5_000, 7, sys);
+        Enricher en = new Enricher(5_000, DeviceNames.none());
         Operation op = en.enrich(event(Kind.IOCTL, Backend.FENTRY, 0x4b, 0xe, "eth0", 2, 7, true, new byte[0]));
         assertEquals(6_000, op.timeNs());
         assertEquals("ETHTOOL_PERQUEUE", op.cmdName());
@@ -42,9 +35,18 @@ class EnricherTest {
         assertNull(hole.subCmd());
     }
 
+    /** Names of namespace NETNS, watched from time 0, read at 5000 (events happen at 1000). */
+    private static DeviceNames watching(FakeLinks links, long netns) {
+        long[] now = {0};
+        DeviceNames names = links.names(() -> now[0]);
+        names.watch(netns, 0);
+        now[0] = 5_000;
+        return names;
+    }
+
     @Test
     void aCommandTheProbesCouldNotReadIsShownAsUnknownNeverAsZero() {
-        Enricher en = new Enricher(0, 7, sys);
+        Enricher en = new Enricher(0, watching(new FakeLinks(), 7));
         Operation op = en.enrich(new Event(1_000, 500, 10, 11, 1, 7, 0, 2, 0, -1, Kind.IOCTL, Backend.SYSCALL,
                 false, "x".getBytes(), "y".getBytes(), "eth0".getBytes(), new byte[0], false, true, false, 0, 0));
         assertNull(op.cmd());
@@ -58,11 +60,12 @@ class EnricherTest {
     }
 
     @Test
-    void syscallNetlinkTakesTheDeviceFromThePayloadAndResolvesItsIndex() throws IOException {
-        Files.createDirectories(sys.resolve("etsnA"));
-        Files.writeString(sys.resolve("etsnA/ifindex"), "9\n");
+    void syscallNetlinkTakesTheDeviceFromThePayloadAndResolvesItsIndex() {
+        FakeLinks links = new FakeLinks();
+        links.add(7, 9, "etsnA");
         byte[] msg = NetlinkRequestTest.request(NetlinkRequestTest.attr(2, "etsnA\0".getBytes()));
-        Operation op = new Enricher(0, 7, sys).enrich(event(Kind.GENL, Backend.SYSCALL, 17, -1, "", 0, 7, false, msg));
+        Operation op = new Enricher(0, watching(links, 7))
+                .enrich(event(Kind.GENL, Backend.SYSCALL, 17, -1, "", 0, 7, false, msg));
         assertEquals("etsnA", new String(op.ifname()));
         assertEquals(9, op.ifindex());
         assertEquals("ETHTOOL_MSG_CHANNELS_GET", op.cmdName());
@@ -70,31 +73,27 @@ class EnricherTest {
     }
 
     @Test
-    void neverResolvesAcrossNamespacesOrThroughPaths() throws IOException {
-        Files.createDirectories(sys.resolve("etsnA"));
-        Files.writeString(sys.resolve("etsnA/ifindex"), "9\n");
-        Enricher en = new Enricher(0, 7, sys);
-        assertEquals(0, en.enrich(event(Kind.IOCTL, Backend.SYSCALL, 3, -1, "etsnA", 0, 8, false, new byte[0]))
-                .ifindex());
-        assertEquals(0, en.enrich(event(Kind.IOCTL, Backend.SYSCALL, 3, -1, "../etsnA", 0, 7, false, new byte[0]))
-                .ifindex());
-        // the kernel's own answer is never second-guessed
-        assertEquals(4, en.enrich(event(Kind.IOCTL, Backend.KPROBE, 3, -1, "etsnA", 4, 7, true, new byte[0]))
-                .ifindex());
+    void syscallNetlinkByIndexGetsTheName() {
+        FakeLinks links = new FakeLinks();
+        links.add(7, 9, "etsnA");
+        byte[] index = new byte[4];
+        java.nio.ByteBuffer.wrap(index).order(java.nio.ByteOrder.nativeOrder()).putInt(9);
+        byte[] msg = NetlinkRequestTest.request(NetlinkRequestTest.attr(1, index));
+        Operation op = new Enricher(0, watching(links, 7))
+                .enrich(event(Kind.GENL, Backend.SYSCALL, 17, -1, "", 0, 7, false, msg));
+        assertEquals("etsnA", new String(op.ifname()));
+        assertEquals(9, op.ifindex());
     }
 
     @Test
-    void sysfsAnswersAreReusedForOneSecondThenReadAgain() throws IOException {
-        Files.createDirectories(sys.resolve("etsnA"));
-        Files.writeString(sys.resolve("etsnA/ifindex"), "9\n");
-        long[] now = {0};
-        Enricher en = new Enricher(0, 7, sys, () -> now[0]);
-        Event call = event(Kind.IOCTL, Backend.SYSCALL, 3, -1, "etsnA", 0, 7, false, new byte[0]);
-        assertEquals(9, en.enrich(call).ifindex());
-        Files.writeString(sys.resolve("etsnA/ifindex"), "12\n"); // the device was recreated
-        now[0] = Enricher.SYSFS_CACHE_NS;
-        assertEquals(9, en.enrich(call).ifindex(), "within the second: the cached answer");
-        now[0] = Enricher.SYSFS_CACHE_NS + 1;
-        assertEquals(12, en.enrich(call).ifindex(), "after it: read again");
+    void unreachableNamespacesStayUnknownAndTheKernelsAnswerIsKept() {
+        FakeLinks links = new FakeLinks();
+        links.add(7, 9, "etsnA");
+        Enricher en = new Enricher(0, watching(links, 7));
+        assertEquals(0, en.enrich(event(Kind.IOCTL, Backend.SYSCALL, 3, -1, "etsnA", 0, 8, false, new byte[0]))
+                .ifindex(), "namespace 8 cannot be reached");
+        // the kernel's own answer is never second-guessed
+        assertEquals(4, en.enrich(event(Kind.IOCTL, Backend.KPROBE, 3, -1, "etsnA", 4, 7, true, new byte[0]))
+                .ifindex());
     }
 }

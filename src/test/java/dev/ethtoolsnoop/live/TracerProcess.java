@@ -31,8 +31,15 @@ final class TracerProcess {
     }
 
     static TracerProcess start(Path dir, String name, List<String> jvmExtra, String... args) throws Exception {
+        return start(dir, name, List.of(), jvmExtra, args);
+    }
+
+    /** With a command prefix that execs the tracer in place, e.g. ip netns exec NS (same pid). */
+    static TracerProcess start(Path dir, String name, List<String> prefix, List<String> jvmExtra, String... args)
+            throws Exception {
         Files.createDirectories(dir);
-        List<String> cmd = new ArrayList<>(List.of(Scenario.java()));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(Scenario.java());
         cmd.addAll(JVM_FLAGS);
         cmd.addAll(jvmExtra);
         cmd.addAll(List.of("-jar", Scenario.JAR.toString()));
