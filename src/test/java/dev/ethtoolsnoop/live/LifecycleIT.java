@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The tracer's life on this host: it leaves no BPF link behind however it
- * ends, exits 0 on SIGINT/SIGTERM, and ends when its reader goes away.
+ * ends, exits 0 on SIGINT/SIGTERM/SIGHUP, keeps the JVM's SIGQUIT thread
+ * dump out of stdout, and ends when its reader goes away.
  */
 class LifecycleIT {
     static final String DEV = "etsnlife0";
@@ -70,20 +71,24 @@ class LifecycleIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"INT", "TERM", "KILL"})
+    @ValueSource(strings = {"INT", "TERM", "HUP", "KILL"})
     void noLinkSurvivesTheTracer(String signal) throws Exception {
         long before = bpfLinks();
         Path err = DIR.resolve("signal-" + signal + ".err");
         Process p = new ProcessBuilder(Scenario.java(), "--enable-native-access=ALL-UNNAMED", "-jar",
                 Scenario.JAR.toString(), "--json").redirectOutput(DIR.resolve("signal-" + signal + ".out").toFile())
                 .redirectError(err.toFile()).start();
-        int probes = awaitReady(err, p);
-        assertEquals(before + probes, bpfLinks(), "links while tracing");
-        assertEquals(0, sh("kill -" + signal + " " + p.pid()));
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tracer did not end on SIG" + signal);
-        if (!signal.equals("KILL")) {
-            assertEquals(0, p.exitValue(), Files.readString(err));
-            assertFalse(Files.readString(err).contains("Exception"), Files.readString(err));
+        try {
+            int probes = awaitReady(err, p);
+            assertEquals(before + probes, bpfLinks(), "links while tracing");
+            assertEquals(0, sh("kill -" + signal + " " + p.pid()));
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tracer did not end on SIG" + signal);
+            if (!signal.equals("KILL")) {
+                assertEquals(0, p.exitValue(), Files.readString(err));
+                assertFalse(Files.readString(err).contains("Exception"), Files.readString(err));
+            }
+        } finally {
+            p.destroyForcibly(); // a failed check leaves no tracer behind
         }
         long after = bpfLinks();
         for (int i = 0; i < 40 && after != before; i++) { // the kernel frees a killed process's links async
@@ -113,6 +118,58 @@ class LifecycleIT {
         assertEquals(1, Files.readAllLines(DIR.resolve("pipe.out")).size());
         assertFalse(Files.readString(err).contains("Exception"), Files.readString(err));
         assertTrue(ms < 2000, "took " + ms + " ms");
+    }
+
+    @Test
+    void hangupEndsTracingLikeSigterm() throws Exception {
+        Path out = DIR.resolve("hup-summary.out");
+        Path err = DIR.resolve("hup-summary.err");
+        Process p = new ProcessBuilder(Scenario.java(), "--enable-native-access=ALL-UNNAMED", "-jar",
+                Scenario.JAR.toString(), "-s", "-i", DEV).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .start();
+        try {
+            awaitReady(err, p);
+            assertEquals(0, sh("ethtool -i " + DEV + " >/dev/null"));
+            Thread.sleep(300);
+            assertEquals(0, sh("kill -HUP " + p.pid()));
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tracer did not end on SIGHUP");
+            assertEquals(0, p.exitValue(), Files.readString(err));
+            String summary = Files.readString(out);
+            assertTrue(summary.startsWith("PID:Process"), "summary lost: " + summary);
+            assertTrue(summary.lines().anyMatch(l -> l.contains(DEV) && l.contains("ETHTOOL_GDRVINFO")), summary);
+        } finally {
+            p.destroyForcibly(); // a failed check leaves no tracer behind
+        }
+    }
+
+    /** Through the launcher a user runs: Ctrl-\ dumps threads on stderr, and events stay alone on stdout. */
+    @Test
+    void quitDumpsThreadsOnStderrNotIntoTheEvents() throws Exception {
+        Path out = DIR.resolve("quit.out");
+        Path err = DIR.resolve("quit.err");
+        Files.deleteIfExists(err);
+        Process p = new ProcessBuilder(Scenario.BASEDIR.resolve("ethtoolsnoop").toString(), "--json", "-i", DEV)
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            awaitReady(err, p);
+            assertEquals(0, sh("kill -QUIT " + p.pid()));
+            for (int i = 0; i < 100 && !Files.readString(err).contains("Full thread dump"); i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, sh("ethtool -i " + DEV + " >/dev/null"));
+            Thread.sleep(300);
+            assertTrue(p.isAlive(), "SIGQUIT ended the tracer: " + Files.readString(err));
+            assertTrue(Files.readString(err).contains("Full thread dump"), "no thread dump on stderr");
+            List<String> lines = Files.readAllLines(out);
+            assertFalse(lines.isEmpty(), "the event is missing");
+            assertFalse(lines.stream().anyMatch(l -> l.contains("Full thread dump")), "a thread dump among the events");
+            lines.forEach(Json::object); // events only: any other line fails to parse
+            assertEquals(0, sh("kill -INT " + p.pid()));
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tracer did not end on SIGINT");
+            assertEquals(0, p.exitValue(), Files.readString(err));
+        } finally {
+            p.destroyForcibly(); // a failed check leaves no tracer behind
+        }
     }
 
     private static void awaitReadyFile(Path err) throws Exception {
