@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The tracer's life on this host: it leaves no BPF link behind however it
  * ends, exits 0 on SIGINT/SIGTERM/SIGHUP, keeps the JVM's SIGQUIT thread
- * dump out of stdout, and ends when its reader goes away.
+ * dump out of stdout, ends when its reader goes away, and says so when it
+ * cannot write.
  */
 class LifecycleIT {
     static final String DEV = "etsnlife0";
@@ -170,6 +171,52 @@ class LifecycleIT {
         } finally {
             p.destroyForcibly(); // a failed check leaves no tracer behind
         }
+    }
+
+    /**
+     * stdout on a full filesystem (a 64 KiB tmpfs in a private mount
+     * namespace): one line on stderr, exit 8, whole JSON lines in the file,
+     * and the probes detached.
+     */
+    @Test
+    void aFullFilesystemEndsTracingWithWholeLines() throws Exception {
+        Path mnt = DIR.resolve("fullfs");
+        Path copy = DIR.resolve("fullfs.json");
+        Path err = DIR.resolve("fullfs.err");
+        Path rc = DIR.resolve("fullfs.rc");
+        Files.createDirectories(mnt);
+        for (Path f : List.of(copy, err, rc)) {
+            Files.deleteIfExists(f);
+        }
+        long before = bpfLinks();
+        String line = "mount -t tmpfs -o size=64k none '" + mnt + "' && { '" + Scenario.java()
+                + "' --enable-native-access=ALL-UNNAMED -jar '" + Scenario.JAR + "' --json -i " + DEV
+                + " --duration 60 >'" + mnt + "/out' 2>'" + err + "'; r=$?; cp '" + mnt + "/out' '" + copy
+                + "'; echo $r >'" + rc + "'; }";
+        Process p = new ProcessBuilder("unshare", "-m", "--propagation", "private", "bash", "-c", line).start();
+        awaitReadyFile(err);
+        // some 400 bytes an event: 64 KiB hold fewer than 200
+        Process load = new ProcessBuilder("bash", "-c", "for i in $(seq 600); do [ -e '" + rc
+                + "' ] && break; ethtool -i " + DEV + " >/dev/null; done").start();
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "tracer still running");
+        load.destroy();
+        String stderr = Files.readString(err);
+        assertEquals("8", Files.readString(rc).trim(), stderr);
+        List<String> lines = stderr.lines().filter(l -> l.startsWith("ethtoolsnoop: ")).toList();
+        assertEquals(1, lines.size(), stderr);
+        assertTrue(lines.get(0).contains("No space left on device"), stderr);
+        assertFalse(stderr.contains("Exception") || stderr.contains("\tat "), stderr);
+        String written = Files.readString(copy);
+        assertTrue(written.length() > 30_000, "wrote only " + written.length() + " bytes");
+        assertTrue(written.endsWith("\n"), "ends in half a line: ..."
+                + written.substring(Math.max(0, written.length() - 80)));
+        written.lines().forEach(Json::object);
+        long after = bpfLinks();
+        for (int i = 0; i < 40 && after != before; i++) {
+            Thread.sleep(50);
+            after = bpfLinks();
+        }
+        assertEquals(before, after, "links after a write error");
     }
 
     private static void awaitReadyFile(Path err) throws Exception {
