@@ -79,7 +79,7 @@ start_tracer() { # NAME OUTFILE ERRFILE ARGS...
     # env --default-signal: undo the SIG_IGN a script gives its background
     # jobs for SIGINT, so SIGINT reaches the tracer as Ctrl-C would
     env --default-signal=INT "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m \
-        -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr \
+        -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr \
         -jar "$jar" --json --backend "$backend" "$@" >"$outfile" 2>"$errfile" &
     pids[$name]=$!
 }

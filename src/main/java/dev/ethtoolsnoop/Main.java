@@ -6,28 +6,31 @@ import dev.ethtoolsnoop.enrich.Enricher;
 import dev.ethtoolsnoop.enrich.Operation;
 import dev.ethtoolsnoop.loader.BackendChoice;
 import dev.ethtoolsnoop.loader.LibbpfException;
+import dev.ethtoolsnoop.loader.Limits;
 import dev.ethtoolsnoop.loader.Probes;
 import dev.ethtoolsnoop.loader.SetupException;
 import dev.ethtoolsnoop.loader.TraceConfig;
 import dev.ethtoolsnoop.sink.JsonSink;
+import dev.ethtoolsnoop.sink.Output;
+import dev.ethtoolsnoop.sink.OutputException;
 import dev.ethtoolsnoop.sink.PipeWatch;
 import dev.ethtoolsnoop.sink.HistogramSink;
 import dev.ethtoolsnoop.sink.Sink;
 import dev.ethtoolsnoop.sink.SummarySink;
 import dev.ethtoolsnoop.sink.Tee;
 import dev.ethtoolsnoop.sink.TableSink;
+import dev.ethtoolsnoop.sink.Text;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,6 +40,17 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static dev.ethtoolsnoop.loader.SetupException.ERROR;
+import static dev.ethtoolsnoop.loader.SetupException.LIBBPF;
+import static dev.ethtoolsnoop.loader.SetupException.NO_BACKEND;
+import static dev.ethtoolsnoop.loader.SetupException.NO_BTF;
+import static dev.ethtoolsnoop.loader.SetupException.OK;
+import static dev.ethtoolsnoop.loader.SetupException.OUTPUT;
+import static dev.ethtoolsnoop.loader.SetupException.PERMISSION;
+import static dev.ethtoolsnoop.loader.SetupException.RESOURCE;
+import static dev.ethtoolsnoop.loader.SetupException.USAGE;
 
 @Command(name = "ethtoolsnoop",
         mixinStandardHelpOptions = true,
@@ -58,8 +72,13 @@ import java.util.regex.Pattern;
                 "  ethtoolsnoop --hist -c exporter  # latency histogram per command of one program",
                 "  ethtoolsnoop --backend kprobe    # force a backend",
                 "",
-                "Exit codes: 0 ok, 1 error, 2 bad usage, 3 not permitted, 4 no kernel BTF,",
-                "5 libbpf missing or too old, 6 no backend can attach."})
+                "Ctrl-C, SIGTERM and SIGHUP end tracing: summaries are printed, probes detached, exit 0.",
+                "",
+                "Exit codes: " + OK + " ok, " + ERROR + " error, " + USAGE + " bad usage, " + PERMISSION
+                        + " not permitted, " + NO_BTF + " no kernel BTF,",
+                LIBBPF + " libbpf missing or too old, " + NO_BACKEND + " no backend can attach, " + OUTPUT
+                        + " cannot write to stdout,",
+                RESOURCE + " out of a resource (open files, memory)."})
 public final class Main implements Callable<Integer> {
 
     @Option(names = {"-j", "--json"}, description = "One JSON object per line instead of the table.")
@@ -68,7 +87,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-T", "--timestamp"}, description = "Add a wall-clock time column (HH:MM:SS.mmm).")
     boolean timestamp;
 
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Only this process (repeatable).")
+    @Option(names = {"-p", "--pid"}, paramLabel = "PID",
+            description = "Only this process (repeatable, up to " + Main.MAX_PIDS + ").")
     List<Integer> pids = List.of();
 
     @Option(names = {"-c", "--comm"}, paramLabel = "COMM", description = "Only processes with this name.")
@@ -79,7 +99,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--netns", paramLabel = "INODE",
             description = "Only devices in this network namespace (inode, as in `ls -L -i /proc/PID/ns/net`).")
-    long netns;
+    Long netns;
 
     @Option(names = {"-x", "--failed"}, description = "Only failed operations (RET != 0).")
     boolean failedOnly;
@@ -96,11 +116,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--hist", description = "Instead of events, print at exit a log2 latency histogram per command.")
     boolean hist;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
-    double durationSeconds;
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Stop after this many seconds (0.001 to " + Main.MAX_DURATION_S + ").")
+    Double durationSeconds;
 
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N operations.")
-    long count;
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N operations (N >= 1).")
+    Long count;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
             description = "auto (default), fentry, kprobe or syscall.")
@@ -110,7 +131,8 @@ public final class Main implements Callable<Integer> {
             description = "Perf buffer pages per CPU, a power of two (default: ${DEFAULT-VALUE}).")
     int bufferPages;
 
-    @Option(names = "--list-commands", description = "Print every known ioctl and netlink command and exit.")
+    @Option(names = "--list-commands",
+            description = "Print every known ioctl and netlink command and exit (takes only --json).")
     boolean listCommands;
 
     @Option(names = {"-v", "--verbose"}, description = "Show libbpf's own log on stderr.")
@@ -119,7 +141,22 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Tests capture stdout here; otherwise events go straight to fd 1, buffered. */
+    /** The BPF pid_filter map's size. */
+    static final int MAX_PIDS = 64;
+    /** The largest pid Linux can give (PID_MAX_LIMIT on 64-bit). */
+    static final int MAX_PID = 4_194_304;
+    /** Beyond some 290 years, a deadline in nanoseconds would overflow; well below. */
+    static final long MAX_DURATION_S = 1_000_000_000L;
+    static final double MAX_MIN_LATENCY_MS = 1e9;
+    /**
+     * Network namespace inodes: the kernel numbers its initial namespaces
+     * just below 0xF0000000 and every other one from there up, in 32 bits.
+     */
+    static final long MIN_NETNS = 0xE000_0000L;
+    static final long MAX_NETNS = 0xFFFF_FFFFL;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Main.class);
+
+    /** Tests capture stdout here; otherwise events go straight to fd 1 (see Output). */
     static PrintStream stdout;
 
     public static void main(String[] args) {
@@ -133,16 +170,44 @@ public final class Main implements Callable<Integer> {
             try {
                 return quick.call();
             } catch (Exception e) {
-                System.err.println("ethtoolsnoop: error: " + e);
-                return 1;
+                return unexpected(e, System.err);
             }
         }
         CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("ethtoolsnoop: error: " + e);
-            return 1;
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> unexpected(e, commandLine.getErr()));
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            e.getCommandLine().getErr().println(usageError(e.getMessage()));
+            return USAGE;
         });
         return cli.execute(args);
+    }
+
+    /** A usage error as printed: one line, user input in it escaped, and where to look. */
+    static String usageError(String problem) {
+        String line = String.join("; ", problem.strip().lines().map(String::strip).toList());
+        return "ethtoolsnoop: " + escape(line) + " (try 'ethtoolsnoop --help')";
+    }
+
+    /** Text a user typed, safe to echo to a terminal: control characters as \xNN. */
+    static String escape(String s) {
+        return Text.forTerminal(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int unexpected(Exception e, PrintWriter err) {
+        String exhausted = Limits.exhausted(e);
+        if (exhausted != null) {
+            err.println("ethtoolsnoop: " + exhausted + ": " + e.getMessage());
+            return RESOURCE;
+        }
+        err.println("ethtoolsnoop: error: " + e);
+        return ERROR;
+    }
+
+    private static int unexpected(Exception e, PrintStream err) {
+        PrintWriter w = new PrintWriter(err, true);
+        int code = unexpected(e, w);
+        w.flush();
+        return code;
     }
 
     private void validate() {
@@ -152,24 +217,173 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** What is wrong with the options that picocli cannot tell by itself; null when nothing. */
+    /**
+     * What is wrong with the options that picocli cannot tell by itself; null
+     * when nothing. Refused here: whatever could never do what it says (a
+     * value no process, device or namespace can have, a number out of range),
+     * so the kernel is never asked about it. What merely does not exist yet
+     * is warned about when tracing starts (see warnings()).
+     */
     String problem() {
+        if (listCommands) {
+            List<String> ignored = tracingOptionsGiven();
+            if (!ignored.isEmpty()) {
+                return "--list-commands prints the command list and exits; it takes only --json, not "
+                        + String.join(", ", ignored);
+            }
+        }
         if (backendChoice() == null) {
             return "--backend must be auto, fentry, kprobe or syscall, got '" + backend + "'";
         }
         if (bufferPages <= 0 || Integer.bitCount(bufferPages) != 1) {
             return "--buffer-pages must be a power of two, got " + bufferPages;
         }
-        if (count < 0 || durationSeconds < 0 || minLatencyMs < 0 || netns < 0) {
-            return "--count, --duration, --min-latency and --netns take non-negative values";
+        if (count != null && count < 1) {
+            return "--count must be at least 1 (leave it out for no limit), got " + count;
         }
-        if (comm != null && comm.getBytes(StandardCharsets.UTF_8).length > 15) {
-            return "--comm: the kernel keeps 15 bytes of a process name; '" + comm + "' is longer";
+        if (durationSeconds != null && !(durationSeconds >= 0.001 && durationSeconds <= MAX_DURATION_S)) {
+            return "--duration takes seconds from 0.001 to " + MAX_DURATION_S + " (leave it out for no limit), got "
+                    + durationSeconds;
+        }
+        if (!(minLatencyMs >= 0 && minLatencyMs <= MAX_MIN_LATENCY_MS)) {
+            return "--min-latency takes milliseconds from 0 to " + (long) MAX_MIN_LATENCY_MS + ", got " + minLatencyMs;
+        }
+        if (new HashSet<>(pids).size() > MAX_PIDS) {
+            return "--pid: at most " + MAX_PIDS + " processes (what the BPF filter holds), got "
+                    + new HashSet<>(pids).size();
+        }
+        for (int pid : pids) {
+            if (pid < 1 || pid > MAX_PID) {
+                return "--pid: " + pid + " can never be a process id (1 to " + MAX_PID + ")";
+            }
+        }
+        if (netns != null && (netns < MIN_NETNS || netns > MAX_NETNS)) {
+            return "--netns: " + netns + " can never be a network namespace inode (" + MIN_NETNS + " to "
+                    + MAX_NETNS + "; see ls -L -i /proc/PID/ns/net)";
+        }
+        if (comm != null && (comm.isEmpty() || comm.getBytes(StandardCharsets.UTF_8).length > 15)) {
+            return "--comm: a process name has 1 to 15 bytes (what the kernel keeps), got '" + comm + "'";
         }
         if (ifname != null && (ifname.isEmpty() || ifname.getBytes(StandardCharsets.UTF_8).length > 15)) {
-            return "--interface: an interface name has 1 to 15 bytes";
+            return "--interface: an interface name has 1 to 15 bytes, got '" + ifname + "'";
+        }
+        if (ifname != null && !validInterfaceName(ifname)) {
+            return "--interface: '" + ifname + "' can never name an interface (the kernel refuses '.', '..', "
+                    + "and names with '/', ':' or white space)";
         }
         return null;
+    }
+
+    /** The kernel's dev_valid_name(), but for the length checked above. */
+    static boolean validInterfaceName(String name) {
+        if (name.equals(".") || name.equals("..")) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == ':' || c == ' ' || (c >= '\t' && c <= '\r')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The options besides --json and --verbose that were given (for --list-commands, which ignores them). */
+    private List<String> tracingOptionsGiven() {
+        List<String> given = new ArrayList<>();
+        if (timestamp) {
+            given.add("--timestamp");
+        }
+        if (!pids.isEmpty()) {
+            given.add("--pid");
+        }
+        if (comm != null) {
+            given.add("--comm");
+        }
+        if (ifname != null) {
+            given.add("--interface");
+        }
+        if (netns != null) {
+            given.add("--netns");
+        }
+        if (failedOnly) {
+            given.add("--failed");
+        }
+        if (minLatencyMs != 0) {
+            given.add("--min-latency");
+        }
+        if (summary) {
+            given.add("--summary");
+        }
+        if (hist) {
+            given.add("--hist");
+        }
+        if (durationSeconds != null) {
+            given.add("--duration");
+        }
+        if (count != null) {
+            given.add("--count");
+        }
+        if (!backend.equals("auto")) {
+            given.add("--backend");
+        }
+        if (bufferPages != 64) {
+            given.add("--buffer-pages");
+        }
+        return given;
+    }
+
+    /**
+     * Filters naming what does not exist now, but may by the time it acts:
+     * traced anyway, with a warning (names escaped: they come from the user).
+     */
+    List<String> warnings(Path sysClassNet, Path proc) {
+        List<String> warnings = new ArrayList<>();
+        if (ifname != null && !Files.exists(sysClassNet.resolve(ifname))) {
+            warnings.add("interface " + escape(ifname) + " does not exist (yet) in this namespace; tracing anyway");
+        }
+        for (int pid : new java.util.TreeSet<>(pids)) {
+            if (!Files.exists(proc.resolve(String.valueOf(pid)))) {
+                warnings.add("no process " + pid + " is running (yet); tracing anyway");
+            }
+        }
+        if (netns != null && !netnsExists(netns, proc)) {
+            warnings.add("no process is in network namespace " + netns + " and /run/netns names none; "
+                    + "tracing anyway");
+        }
+        return warnings;
+    }
+
+    /** Whether a process is in network namespace INODE, or /run/netns holds it. */
+    private static boolean netnsExists(long inode, Path proc) {
+        String link = "net:[" + inode + "]";
+        try (Stream<Path> pids = Files.list(proc)) {
+            if (pids.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .anyMatch(p -> link.equals(readLink(p.resolve("ns/net"))))) {
+                return true;
+            }
+        } catch (IOException | RuntimeException e) {
+            return true; // cannot tell: say nothing
+        }
+        try (Stream<Path> named = Files.list(Path.of("/run/netns"))) {
+            return named.anyMatch(p -> {
+                try {
+                    return Long.valueOf(inode).equals(Files.getAttribute(p, "unix:ino"));
+                } catch (IOException | RuntimeException e) {
+                    return false;
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String readLink(Path p) {
+        try {
+            return Files.readSymbolicLink(p).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private BackendChoice backendChoice() {
@@ -185,19 +399,31 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
-        PrintStream out = stdout != null ? stdout : new PrintStream(
-                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
-        if (listCommands) {
-            CommandList.print(out, json);
-            out.flush();
-            return 0;
+        if (stdout == null) {
+            String closed = Output.stdoutProblem();
+            if (closed != null) {
+                System.err.println("ethtoolsnoop: " + closed + ": nowhere to write events");
+                return OUTPUT;
+            }
         }
-        TraceConfig config = new TraceConfig(new HashSet<>(pids), comm, ifname, netns, failedOnly,
-                (long) (minLatencyMs * 1e6), bufferPages, verbose);
-        if (ifname != null && !Files.exists(Path.of("/sys/class/net", ifname))) {
-            org.slf4j.LoggerFactory.getLogger(Main.class)
-                    .warn("interface {} does not exist (yet) in this namespace; tracing anyway", ifname);
+        PrintStream out = stdout != null ? stdout : new PrintStream(Output.stdout(), false, StandardCharsets.UTF_8);
+        try {
+            if (listCommands) {
+                CommandList.print(out, json);
+                out.flush();
+                return OK;
+            }
+            return trace(out);
+        } catch (OutputException e) {
+            System.err.println("ethtoolsnoop: cannot write to stdout: " + e.getMessage());
+            return OUTPUT;
         }
+    }
+
+    private int trace(PrintStream out) throws IOException {
+        TraceConfig config = new TraceConfig(new HashSet<>(pids), comm, ifname, netns == null ? 0 : netns,
+                failedOnly, (long) (minLatencyMs * 1e6), bufferPages, verbose);
+        warnings(Path.of("/sys/class/net"), Path.of("/proc")).forEach(LOG::warn);
         long ownNetns = ownNetns();
         try {
             Probes.requireLibbpf();
@@ -210,18 +436,20 @@ public final class Main implements Callable<Integer> {
                 AtomicLong lost = new AtomicLong();
                 BooleanSupplier outputGone = stdout != null ? () -> false : () -> PipeWatch.readerGone(1);
                 Tracer tracer = new Tracer(probes, enricher, userSpaceFilter(), sink(out, ownNetns, lost::get), lost,
-                        outputGone, count, (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)));
+                        outputGone, count == null ? 0 : count,
+                        durationSeconds == null ? 0 : (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)));
                 Signals.onTermination(tracer::requestStop);
                 tracer.run(bufferPages, () -> System.err.println("Tracing ethtool operations (backend: "
                         + probes.backend().label() + ", " + probes.probeCount() + " probes). Hit Ctrl-C to end."));
-                return 0;
+                return OK;
             }
         } catch (SetupException e) {
             System.err.println("ethtoolsnoop: " + e.getMessage());
             return e.exitCode();
         } catch (LibbpfException e) {
-            System.err.println("ethtoolsnoop: " + e.getMessage());
-            return 1;
+            String exhausted = Limits.exhausted(e.errno());
+            System.err.println("ethtoolsnoop: " + (exhausted != null ? exhausted + ": " : "") + e.getMessage());
+            return exhausted != null ? RESOURCE : ERROR;
         }
     }
 

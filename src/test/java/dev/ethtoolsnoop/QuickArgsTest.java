@@ -48,10 +48,10 @@ class QuickArgsTest {
         if (t == List.class) {
             return "42";
         }
-        if (t == int.class || t == long.class) {
+        if (t == int.class || t == long.class || t == Long.class) {
             return "64";
         }
-        if (t == double.class) {
+        if (t == double.class || t == Double.class) {
             return "2.5";
         }
         return "syscall";
@@ -96,6 +96,23 @@ class QuickArgsTest {
                 List.of("--comm", "a", "--comm", "b"), List.of("--", "-j")));
         for (List<String> args : picocliOnly) {
             assertNull(QuickArgs.parse(args.toArray(String[]::new)), args.toString());
+        }
+    }
+
+    /** The fast path hands a refused command line to picocli, which reports the same problem. */
+    @Test
+    void refusedValuesAreTheSameProblemBothWays() throws Exception {
+        List<List<String>> lines = List.of(List.of("--duration", "NaN"), List.of("--duration", "0"),
+                List.of("--count", "0"), List.of("-m", "Infinity"), List.of("-p", "0"), List.of("--netns", "1"),
+                List.of("-c", ""), List.of("-i", ".."), List.of("-i", "a/b"), List.of("--list-commands", "-x"));
+        for (List<String> args : lines) {
+            String[] a = args.toArray(String[]::new);
+            Main quick = QuickArgs.parse(a);
+            assertNotNull(quick, args.toString());
+            Main viaPicocli = new Main();
+            new CommandLine(viaPicocli).parseArgs(a);
+            assertNotNull(viaPicocli.problem(), args.toString());
+            assertEquals(viaPicocli.problem(), quick.problem(), args.toString());
         }
     }
 }

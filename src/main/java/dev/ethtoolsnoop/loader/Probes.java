@@ -118,6 +118,7 @@ public final class Probes implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SetupException(SetupException.NO_BTF, "interrupted while reading kernel BTF " + VMLINUX_BTF);
         }
+        String exhausted = null;
         for (Backend backend : choice.candidates()) {
             try {
                 return attach(elf, backend, facts, config);
@@ -125,10 +126,16 @@ public final class Probes implements AutoCloseable {
                 // Capabilities were checked above, so EPERM here is the kernel
                 // refusing this program type (e.g. no BPF trampolines).
                 String reason = backend.label() + ": " + e.getMessage();
+                if (exhausted == null && e instanceof LibbpfException l && Limits.exhausted(l.errno()) != null) {
+                    exhausted = Limits.exhausted(l.errno()) + ": " + reason; // not the kernel's doing
+                }
                 LOG.debug("backend {} unavailable: {}", backend.label(), e.getMessage());
                 reasons.add(reason);
                 LibbpfLog.drainWarnings().forEach(w -> LOG.debug("  {}", w));
             }
+        }
+        if (exhausted != null) {
+            throw new SetupException(SetupException.RESOURCE, exhausted);
         }
         throw new SetupException(SetupException.NO_BACKEND,
                 "cannot trace ethtool on this kernel: " + String.join("; ", reasons));

@@ -17,7 +17,7 @@ final class TracerProcess {
     /** The root launcher's JVM flags (stdout must carry events only). */
     static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
             "-Xms16m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xlog:disable",
-            "-Xlog:all=warning:stderr");
+            "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr");
     private static final Pattern LOST = Pattern.compile("^(?:WARN )?Lost (\\d+) events", Pattern.MULTILINE);
 
     final Process process;

@@ -112,9 +112,96 @@ class UserErrorsIT {
     @Test
     void badFlagIsUsageExit2() throws Exception {
         Outcome o = run(List.of(), "--bogus");
-        assertEquals(2, o.code());
-        assertTrue(o.err().contains("Unknown option: '--bogus'"), o.err());
-        assertFalse(o.err().contains("\tat "), o.err());
+        assertOneClearLine(o, 2, "Unknown option: '--bogus'");
+        assertTrue(o.err().contains("--help"), "a hint: " + o.err());
+    }
+
+    @Test
+    void tooManyPidsIsAUsageErrorNotTheKernels() throws Exception {
+        List<String> args = new ArrayList<>();
+        for (int pid = 1; pid <= 65; pid++) {
+            args.addAll(List.of("-p", String.valueOf(pid)));
+        }
+        args.addAll(List.of("--duration", "1"));
+        assertOneClearLine(run(List.of(), args.toArray(String[]::new)), 2, "--pid");
+    }
+
+    @Test
+    void outOfFileDescriptorsNamesTheLimit() throws Exception {
+        Outcome o = exec(List.of("sh", "-c", "ulimit -n 12 && exec '" + Scenario.java()
+                + "' --enable-native-access=ALL-UNNAMED -jar '" + Scenario.JAR + "' --duration 1"));
+        assertOneClearLine(o, 9, "open files");
+        assertTrue(o.err().contains("ulimit -n"), o.err());
+    }
+
+    /** The jar run by sh with stdout redirected as REDIRECT; stdout cannot be read back. */
+    static Outcome withStdout(String redirect, String... args) throws IOException, InterruptedException {
+        StringBuilder line = new StringBuilder("exec '").append(Scenario.java())
+                .append("' --enable-native-access=ALL-UNNAMED -jar '").append(Scenario.JAR).append('\'');
+        for (String a : args) {
+            line.append(" '").append(a).append('\'');
+        }
+        return exec(List.of("sh", "-c", line.append(' ').append(redirect).toString()));
+    }
+
+    @Test
+    void writeErrorIsOneLineAndExit8() throws Exception {
+        assertOneClearLine(withStdout(">/dev/full", "--list-commands", "--json"), 8, "No space left on device");
+        assertOneClearLine(withStdout(">/dev/full", "--list-commands"), 8, "No space left on device");
+    }
+
+    @Test
+    void closedStdoutIsSaidAtOnce() throws Exception {
+        long t0 = System.nanoTime();
+        Outcome o = withStdout(">&-", "--duration", "5");
+        assertOneClearLine(o, 8, "stdout");
+        assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "traced with nowhere to write");
+    }
+
+    @Test
+    void aFullFilesystemGetsWholeLinesOnly() throws Exception {
+        Path dir = Scenario.BASEDIR.resolve("target/live/user-errors/fullfs");
+        Path copy = dir.resolveSibling("fullfs.json");
+        Files.createDirectories(dir);
+        Files.deleteIfExists(copy);
+        // one page of tmpfs: the command list (some 14 KiB of JSON) does not fit
+        Outcome o = exec(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                "mount -t tmpfs -o size=4k none '" + dir + "' && { '" + Scenario.java()
+                        + "' --enable-native-access=ALL-UNNAMED -jar '" + Scenario.JAR + "' --list-commands --json >'"
+                        + dir + "/out'; rc=$?; cp '" + dir + "/out' '" + copy + "'; exit $rc; }"));
+        assertOneClearLine(o, 8, "No space left on device");
+        String written = Files.readString(copy);
+        assertFalse(written.isEmpty(), "nothing written");
+        assertTrue(written.endsWith("\n"), "ends in half a line: ..." + written.substring(
+                Math.max(0, written.length() - 80)));
+        written.lines().forEach(Json::object);
+    }
+
+    @Test
+    void namesEchoedInWarningsAreEscaped() throws Exception {
+        Outcome o = run(List.of(), "-i", "\u001b[31mred", "--duration", "1");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("\\x1b[31mred"), o.err());
+        assertFalse(o.err().contains("\u001b"), o.err());
+    }
+
+    @Test
+    void whatDoesNotExistYetIsWarnedAbout() throws Exception {
+        Outcome netns = run(List.of(), "--netns", "4294967000", "--duration", "1");
+        assertEquals(0, netns.code(), netns.err());
+        assertTrue(netns.err().lines().anyMatch(l -> l.contains("4294967000") && l.contains("namespace")),
+                netns.err());
+        Outcome pid = run(List.of(), "-p", "4194000", "--duration", "1");
+        assertEquals(0, pid.code(), pid.err());
+        assertTrue(pid.err().lines().anyMatch(l -> l.contains("4194000") && l.contains("process")), pid.err());
+    }
+
+    @Test
+    void valuesThatCanNeverMatchAreRefused() throws Exception {
+        assertOneClearLine(run(List.of(), "--duration", "9223372036"), 2, "--duration");
+        assertOneClearLine(run(List.of(), "-p", "0", "--duration", "1"), 2, "--pid");
+        assertOneClearLine(run(List.of(), "-i", "a/b", "--duration", "1"), 2, "--interface");
+        assertOneClearLine(run(List.of(), "--list-commands", "-p", "1"), 2, "--list-commands");
     }
 
     static final Path IMAGE = Scenario.BASEDIR.resolve("target/image");
