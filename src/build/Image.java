@@ -9,10 +9,9 @@
 // usage: Image.java TARGET_DIR LAUNCHER MODULES
 
 import dev.ethtoolsnoop.Main;
+import dev.ethtoolsnoop.ManPage;
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.codegen.docgen.manpage.ManPageGenerator;
 
 import java.io.IOException;
@@ -50,13 +49,13 @@ public class Image {
 
         CommandLine cli = new CommandLine(new Main());
         write(image.resolve("share/bash-completion/completions/ethtoolsnoop"),
-                AutoComplete.bash("ethtoolsnoop", cli));
+                withInterfaceNames(AutoComplete.bash("ethtoolsnoop", cli)));
         StringWriter adoc = new StringWriter();
         try (PrintWriter pw = new PrintWriter(adoc)) {
             ManPageGenerator.writeSingleManPage(pw, cli.getCommandSpec());
         }
         write(image.resolve("share/doc/ethtoolsnoop/ethtoolsnoop.adoc"), adoc.toString());
-        write(image.resolve("share/man/man8/ethtoolsnoop.8"), roff(cli.getCommandSpec()));
+        write(image.resolve("share/man/man8/ethtoolsnoop.8"), ManPage.roff(cli.getCommandSpec()));
 
         // The cache records the jar's path and mtime: it is made last, from the
         // image's own java, so that the image as built is what it matches.
@@ -91,54 +90,19 @@ public class Image {
     }
 
     /**
-     * A man page in roff, from the same picocli model as --help. picocli's own
-     * generator writes AsciiDoc, which needs asciidoctor to become roff.
+     * picocli completes option values from fixed lists only: -i/--interface
+     * gets the interfaces of the shell's network namespace, as ip(8)'s
+     * completion does. Fails the build if picocli's script changes shape.
      */
-    static String roff(CommandSpec spec) {
-        StringBuilder r = new StringBuilder();
-        String version = spec.version().length > 0 ? spec.version()[0] : spec.name();
-        r.append(".TH ETHTOOLSNOOP 8 \"\" \"").append(esc(version)).append("\" \"System Administration\"\n");
-        r.append(".SH NAME\n").append(spec.name()).append(" \\- trace ethtool operations live with eBPF\n");
-        r.append(".SH SYNOPSIS\n.B ").append(spec.name()).append("\n[\\fIOPTIONS\\fR]\n");
-        r.append(".SH DESCRIPTION\n");
-        for (String line : spec.usageMessage().description()) {
-            r.append(text(line)).append('\n');
+    static String withInterfaceNames(String script) {
+        String anchor = "    '-i'|'--interface')\n      return\n";
+        if (!script.contains(anchor)) {
+            throw new IllegalStateException("picocli's completion script changed: no -i case to complete");
         }
-        r.append(".SH OPTIONS\n");
-        for (OptionSpec o : spec.options()) {
-            r.append(".TP\n");
-            List<String> names = new ArrayList<>();
-            for (String n : o.names()) {
-                names.add("\\fB" + esc(n) + "\\fR");
-            }
-            r.append(String.join(", ", names));
-            if (o.arity().max() > 0) {
-                r.append(" \\fI").append(esc(o.paramLabel())).append("\\fR");
-            }
-            r.append('\n');
-            for (String line : o.description()) {
-                r.append(text(line.replace("${DEFAULT-VALUE}", String.valueOf(o.defaultValue())))).append('\n');
-            }
-        }
-        r.append(".SH EXAMPLES AND EXIT STATUS\n.nf\n");
-        for (String line : spec.usageMessage().footer()) {
-            if (!line.isBlank()) {
-                r.append(text(line)).append('\n');
-            }
-        }
-        r.append(".fi\n.SH SEE ALSO\n.BR ethtool (8)\n");
-        return r.toString();
-    }
-
-    /** roff escapes: backslash and '-' (a hyphen otherwise, which breaks copying options). */
-    static String esc(String s) {
-        return s.replace("\\", "\\e").replace("-", "\\-");
-    }
-
-    /** A text line: escaped, and never read as a request because of a leading '.' or '\''. */
-    static String text(String s) {
-        String e = esc(s);
-        return e.startsWith(".") || e.startsWith("'") ? "\\&" + e : e;
+        return script.replace(anchor, "    '-i'|'--interface')\n"
+                + "      local IFS=$'\\n'\n"
+                + "      COMPREPLY=( $(compgen -W \"$(ls /sys/class/net 2>/dev/null)\" -- \"${curr_word}\") )\n"
+                + "      return\n");
     }
 
     static void write(Path file, String content) throws IOException {

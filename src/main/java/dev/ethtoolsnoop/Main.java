@@ -46,6 +46,7 @@ import static dev.ethtoolsnoop.loader.SetupException.ERROR;
 import static dev.ethtoolsnoop.loader.SetupException.LIBBPF;
 import static dev.ethtoolsnoop.loader.SetupException.NO_BACKEND;
 import static dev.ethtoolsnoop.loader.SetupException.NO_BTF;
+import static dev.ethtoolsnoop.loader.SetupException.NO_JDK;
 import static dev.ethtoolsnoop.loader.SetupException.OK;
 import static dev.ethtoolsnoop.loader.SetupException.OUTPUT;
 import static dev.ethtoolsnoop.loader.SetupException.PERMISSION;
@@ -72,13 +73,19 @@ import static dev.ethtoolsnoop.loader.SetupException.USAGE;
                 "  ethtoolsnoop --hist -c exporter  # latency histogram per command of one program",
                 "  ethtoolsnoop --backend kprobe    # force a backend",
                 "",
-                "Ctrl-C, SIGTERM and SIGHUP end tracing: summaries are printed, probes detached, exit 0.",
-                "",
-                "Exit codes: " + OK + " ok, " + ERROR + " error, " + USAGE + " bad usage, " + PERMISSION
-                        + " not permitted, " + NO_BTF + " no kernel BTF,",
-                LIBBPF + " libbpf missing or too old, " + NO_BACKEND + " no backend can attach, " + OUTPUT
-                        + " cannot write to stdout,",
-                RESOURCE + " out of a resource (open files, memory)."})
+                "Ctrl-C, SIGTERM and SIGHUP end tracing: summaries are printed, probes detached, exit 0."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                OK + ":ok (also after Ctrl-C, SIGTERM, SIGHUP, or a reader that left)",
+                ERROR + ":unexpected error",
+                USAGE + ":bad usage (one line on stderr)",
+                PERMISSION + ":not permitted (not root: needs CAP_BPF and CAP_PERFMON)",
+                NO_BTF + ":the kernel has no BTF (/sys/kernel/btf/vmlinux)",
+                LIBBPF + ":libbpf.so.1 missing or older than 1.0",
+                NO_BACKEND + ":no backend can attach (the message says why for each)",
+                NO_JDK + ":(launcher) no runtime image and no JDK 22 or newer, or no Maven to build with",
+                OUTPUT + ":cannot write to stdout (full disk, stdout closed; not a closed pipe)",
+                RESOURCE + ":out of a resource: open files, memory for BPF (the message names which)"})
 public final class Main implements Callable<Integer> {
 
     @Option(names = {"-j", "--json"}, description = "One JSON object per line instead of the table.")
@@ -123,8 +130,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "Stop after N operations (N >= 1).")
     Long count;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "auto (default), fentry, kprobe or syscall.")
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto", completionCandidates = Backends.class,
+            description = "${COMPLETION-CANDIDATES}: the probes to use (default: auto, the first that works).")
     String backend;
 
     @Option(names = "--buffer-pages", paramLabel = "N", defaultValue = "64",
@@ -137,6 +144,13 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "Show libbpf's own log on stderr.")
     boolean verbose;
+
+    /** --backend's values, for --help, the man page and completion. */
+    static final class Backends extends java.util.ArrayList<String> {
+        Backends() {
+            super(List.of("auto", "fentry", "kprobe", "syscall"));
+        }
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

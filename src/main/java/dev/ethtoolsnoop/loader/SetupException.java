@@ -17,6 +17,8 @@ public final class SetupException extends Exception {
     public static final int NO_BTF = 4;
     public static final int LIBBPF = 5;
     public static final int NO_BACKEND = 6;
+    /** The launcher's: no up-to-date runtime image, and no JDK 22 or newer (or no Maven) to run on. */
+    public static final int NO_JDK = 7;
     /** stdout could not be written (full disk, closed); a reader that left (EPIPE) is no error. */
     public static final int OUTPUT = 8;
     /** Out of a resource the user can raise: open files, locked memory, memory. */

@@ -166,6 +166,17 @@ class ImageIT {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals("--buffer-pages", new String(p.getInputStream().readAllBytes()).trim(),
                 new String(p.getErrorStream().readAllBytes()));
+        // and the values of --backend, and this namespace's interfaces for -i
+        assertEquals("fentry", complete("--backend", "f"));
+        assertEquals("lo", complete("-i", "l"));
+    }
+
+    private static String complete(String option, String word) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", "source \"$0\" 2>/dev/null && COMP_WORDS=(ethtoolsnoop \"$1\" \"$2\")"
+                + " && COMP_CWORD=2 && _complete_ethtoolsnoop 2>/dev/null; printf '%s\\n' \"${COMPREPLY[@]}\"",
+                IMAGE.resolve("share/bash-completion/completions/ethtoolsnoop").toString(), option, word).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new String(p.getInputStream().readAllBytes()).trim();
     }
 
     @Test

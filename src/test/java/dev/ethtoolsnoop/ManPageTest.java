@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop;
+
+import dev.ethtoolsnoop.decode.Backend;
+import dev.ethtoolsnoop.decode.Kind;
+import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.sink.JsonSink;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ManPageTest {
+    private final CommandLine cli = new CommandLine(new Main());
+    private final String man = ManPage.roff(cli.getCommandSpec());
+
+    @Test
+    void hasEverySectionInOrder() {
+        int at = -1;
+        for (String section : ManPage.SECTIONS) {
+            int i = man.indexOf("\n.SH " + section + "\n");
+            assertTrue(i > at, section + " missing or out of order:\n" + man);
+            at = i;
+        }
+    }
+
+    @Test
+    void namesEveryOptionJsonFieldAndExitCode() {
+        for (OptionSpec o : cli.getCommandSpec().options()) {
+            for (String name : o.names()) {
+                assertTrue(man.contains("\\fB" + ManPage.esc(name) + "\\fR"), name + " missing");
+            }
+        }
+        for (Manual.Field f : Manual.JSON_FIELDS) {
+            assertTrue(man.contains(".B " + ManPage.esc(f.name()) + "\n"), f.name() + " missing");
+        }
+        for (String code : cli.getCommandSpec().usageMessage().exitCodeList().keySet()) {
+            assertTrue(man.contains(".B " + code.strip() + "\n"), "exit code " + code + " missing");
+        }
+        assertTrue(man.contains("auto, fentry, kprobe, syscall"), "--backend's values");
+    }
+
+    @Test
+    void theDocumentedJsonFieldsAreExactlyWhatJsonSinkWrites() {
+        Operation op = new Operation(1, Backend.SYSCALL, Kind.IOCTL, "eth0".getBytes(), 2, 3, 4, 5,
+                "x".getBytes(), 6, "y".getBytes(), 3, "ETHTOOL_GDRVINFO", null, null, List.of(), 7, 0);
+        Matcher m = Pattern.compile("\"([a-z_]+)\":").matcher(JsonSink.toJson(op));
+        List<String> keys = new ArrayList<>();
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        assertEquals(Manual.JSON_FIELDS.stream().map(Manual.Field::name).toList(), keys);
+    }
+
+    @Test
+    void helpListsExitCodesAndBackendValues() {
+        String help = cli.getUsageMessage();
+        assertTrue(help.contains("Exit codes:"), help);
+        assertTrue(help.contains("auto, fentry, kprobe, syscall"), help);
+        assertEquals(10, cli.getCommandSpec().usageMessage().exitCodeList().size());
+    }
+}
