@@ -7,7 +7,6 @@ import dev.ethtoolsnoop.enrich.CommandInfo.Opt;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The ethtool generic-netlink requests: the genlmsghdr {@code cmd} of a
@@ -38,35 +37,33 @@ import java.util.Map;
  */
 public final class GenlCommands {
 
-    private static final Map<Integer, CommandInfo> TABLE = build();
+    private static final CommandTable TABLE = build();
 
     private GenlCommands() {
     }
 
     /** The request with this genetlink cmd, or null if it is not one. */
     public static CommandInfo lookup(int cmd) {
-        return TABLE.get(cmd);
+        return TABLE.lookup(cmd);
     }
 
     /** The request's name, or {@code UNKNOWN(0x..)} (lowercase hex). */
     public static String name(int cmd) {
-        CommandInfo info = TABLE.get(cmd);
-        return info != null ? info.name() : String.format("UNKNOWN(0x%x)", cmd);
+        return TABLE.name(cmd);
     }
 
     /** The ethtool options that send this request; empty if unknown. */
     public static List<String> args(int cmd) {
-        CommandInfo info = TABLE.get(cmd);
-        return info != null ? info.args() : List.of();
+        return TABLE.args(cmd);
     }
 
     /** Every known request, in ascending value order. */
     public static Collection<CommandInfo> all() {
-        return TABLE.values();
+        return TABLE.all();
     }
 
-    private static Map<Integer, CommandInfo> build() {
-        IoctlCommands.Table t = new IoctlCommands.Table();
+    private static CommandTable build() {
+        CommandTable.Builder t = new CommandTable.Builder();
         t.addManySince(1, "ETHTOOL_MSG_STRSET_GET", "5.6",
                 "Get string sets (link mode, feature, statistic, flag names ...)",
                 "(many: string sets for the no-option form, -k, -K, -S, -T, -x,"

@@ -7,12 +7,7 @@ import dev.ethtoolsnoop.enrich.CommandInfo.Opt;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The SIOCETHTOOL ioctl commands: the {@code cmd} u32 at the start of the
@@ -49,20 +44,19 @@ public final class IoctlCommands {
     /** ETHTOOL_PERQUEUE: the buffer carries a sub_command after cmd. */
     public static final int ETHTOOL_PERQUEUE = 0x4b;
 
-    private static final Map<Integer, CommandInfo> TABLE = build();
+    private static final CommandTable TABLE = build();
 
     private IoctlCommands() {
     }
 
     /** The command with this value, or null if ethtool.h defines none. */
     public static CommandInfo lookup(int cmd) {
-        return TABLE.get(cmd);
+        return TABLE.lookup(cmd);
     }
 
     /** The command's name, or {@code UNKNOWN(0x..)} (lowercase hex). */
     public static String name(int cmd) {
-        CommandInfo info = TABLE.get(cmd);
-        return info != null ? info.name() : String.format("UNKNOWN(0x%x)", cmd);
+        return TABLE.name(cmd);
     }
 
     /**
@@ -73,14 +67,10 @@ public final class IoctlCommands {
      * {@code -Q} alone). {@code subCmd} is ignored for other commands.
      */
     public static List<String> args(int cmd, int subCmd) {
-        CommandInfo info = TABLE.get(cmd);
-        if (info == null) {
-            return List.of();
-        }
         if (cmd != ETHTOOL_PERQUEUE) {
-            return info.args();
+            return TABLE.args(cmd);
         }
-        List<String> out = new ArrayList<>(info.args());
+        List<String> out = new ArrayList<>(TABLE.args(cmd));
         if (subCmd == ETHTOOL_GCOALESCE) {
             // -Q ... --show-coalesce reads; -Q ... --coalesce reads, then writes.
             out.add(Opt.SHOW_COALESCE);
@@ -93,14 +83,14 @@ public final class IoctlCommands {
 
     /** Every known command, in ascending value order. */
     public static Collection<CommandInfo> all() {
-        return TABLE.values();
+        return TABLE.all();
     }
 
     private static final String STRING_USERS =
             "-k, -K, -t, -S, --phy-statistics, -x, -X, --show-priv-flags, --set-priv-flags";
 
-    private static Map<Integer, CommandInfo> build() {
-        Table t = new Table();
+    private static CommandTable build() {
+        CommandTable.Builder t = new CommandTable.Builder();
         t.add(0x01, "ETHTOOL_GSET",
                 "Get link settings (deprecated: ETHTOOL_GLINKSETTINGS replaces it)",
                 // no-option form and -s: only after ETHTOOL_GLINKSETTINGS fails
@@ -232,36 +222,4 @@ public final class IoctlCommands {
     }
 
     /** Builds a value-keyed table and refuses duplicate values or names. */
-    static final class Table {
-        private final TreeMap<Integer, CommandInfo> byValue = new TreeMap<>();
-        private final Set<String> names = new HashSet<>();
-
-        /** An ioctl command: no "since". */
-        void add(int value, String name, String meaning, String... args) {
-            put(new CommandInfo(value, name, meaning, List.of(args), null, false));
-        }
-
-        void addSince(int value, String name, String sinceVersion, String meaning, String... args) {
-            put(new CommandInfo(value, name, meaning, List.of(args), sinceVersion, false));
-        }
-
-        void addMany(int value, String name, String meaning, String summary) {
-            put(new CommandInfo(value, name, meaning, List.of(summary), null, true));
-        }
-
-        void addManySince(int value, String name, String sinceVersion, String meaning, String summary) {
-            put(new CommandInfo(value, name, meaning, List.of(summary), sinceVersion, true));
-        }
-
-        private void put(CommandInfo info) {
-            if (byValue.containsKey(info.value()) || !names.add(info.name())) {
-                throw new IllegalStateException("duplicate command " + info);
-            }
-            byValue.put(info.value(), info);
-        }
-
-        Map<Integer, CommandInfo> done() {
-            return Collections.unmodifiableMap(new TreeMap<>(byValue));
-        }
-    }
 }
