@@ -26,9 +26,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 public class Image {
-    /** As in the launchers; the training run must use the same GC and heap as the runs that use its cache. */
-    static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-            "-Xms16m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
 
     public static void main(String[] args) throws Exception {
         Path target = Path.of(args[0]).toAbsolutePath();
@@ -43,6 +40,7 @@ public class Image {
 
         Path app = Files.createDirectories(image.resolve("lib/app"));
         Files.copy(target.resolve("ethtoolsnoop.jar"), app.resolve("ethtoolsnoop.jar"));
+        Files.copy(launcher.resolveSibling("jvm.args"), app.resolve("jvm.args"));
         Path bin = image.resolve("bin/ethtoolsnoop");
         Files.copy(launcher, bin);
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -60,7 +58,8 @@ public class Image {
         // The cache records the jar's path and mtime: it is made last, from the
         // image's own java, so that the image as built is what it matches.
         List<String> train = new ArrayList<>(List.of(image.resolve("bin/java").toString()));
-        train.addAll(JVM_FLAGS);
+        // the launchers' flags: the cache is only used with the GC and heap it was trained with
+        train.add("@" + app.resolve("jvm.args"));
         train.addAll(List.of("-XX:AOTCacheOutput=" + app.resolve("ethtoolsnoop.aot"),
                 "-Xlog:disable", "-Xlog:all=error:stderr",
                 "-cp", app.resolve("ethtoolsnoop.jar").toString(), "dev.ethtoolsnoop.Training"));

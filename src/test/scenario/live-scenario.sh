@@ -30,6 +30,7 @@ set -euo pipefail
 java=$1 jar=$2 ioctl_helper=$3 backend=$4 out=$5 filters=${6:-filters}
 storm=$(dirname "$ioctl_helper")/ethtool_storm
 genl_helper=$(dirname "$ioctl_helper")/ethtool_genl
+jvm_args=$(cd "$(dirname "$0")/../../main/image" && pwd)/jvm.args
 # small enough for a TCG guest, big enough to overrun the perf buffer there
 storm_ops=${STORM_OPS:-20000}
 mkdir -p "$out"
@@ -74,12 +75,10 @@ nsino=$(netns_of /run/netns/"$ns")
 start_tracer() { # NAME OUTFILE ERRFILE ARGS...
     local name=$1 outfile=$2 errfile=$3
     shift 3
-    # -XX:-UsePerfData: in a guest, /tmp/hsperfdata_root holds the host's files, and a
-    # pid collision makes the JVM warn on stdout, which must carry events only
+    # the launchers' JVM flags (src/main/image/jvm.args)
     # env --default-signal: undo the SIG_IGN a script gives its background
     # jobs for SIGINT, so SIGINT reaches the tracer as Ctrl-C would
-    env --default-signal=INT "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m \
-        -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr \
+    env --default-signal=INT "$java" "@$jvm_args" \
         -jar "$jar" --json --backend "$backend" "$@" >"$outfile" 2>"$errfile" &
     pids[$name]=$!
 }

@@ -31,8 +31,7 @@ if [[ -x $image ]]; then
     "$image" --duration 1 >/dev/null 2>"$out/auto.err" || status=1
 else
     echo "jar" >"$out/auto.how"
-    "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData \
-        -Xlog:disable -Xlog:all=warning:stderr -jar "$jar" --duration 1 >/dev/null 2>"$out/auto.err" || status=1
+    "$java" "@$here/../../main/image/jvm.args" -jar "$jar" --duration 1 >/dev/null 2>"$out/auto.err" || status=1
 fi
 echo "auto: $(( $(date +%s) - start ))s" >&2
 exit $status

@@ -135,8 +135,7 @@ class ImageIT {
     void theAotCacheMatchesTheImageAsBuilt() throws Exception {
         // AOTMode=on turns a cache the JVM would silently skip into an error
         Path app = IMAGE.resolve("lib/app");
-        Process p = new ProcessBuilder(IMAGE.resolve("bin/java").toString(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+        Process p = new ProcessBuilder(IMAGE.resolve("bin/java").toString(), "@" + app.resolve("jvm.args"),
                 "-XX:AOTMode=on", "-XX:AOTCache=" + app.resolve("ethtoolsnoop.aot"),
                 "-jar", app.resolve("ethtoolsnoop.jar").toString(), "--version").redirectErrorStream(true).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));

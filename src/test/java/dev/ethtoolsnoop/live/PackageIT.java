@@ -142,7 +142,7 @@ class PackageIT {
         // AOTMode=on: a cache the JVM would skip silently (a jar whose mtime
         // dpkg did not keep, say) is an error instead
         List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/java").toString()));
-        cmd.addAll(TracerProcess.JVM_FLAGS);
+        cmd.add("@" + app.resolve("jvm.args"));
         cmd.addAll(List.of("-XX:AOTMode=on", "-XX:AOTCache=" + app.resolve("ethtoolsnoop.aot"),
                 "-jar", app.resolve("ethtoolsnoop.jar").toString(), "--version"));
         assertEquals(new Outcome(0, "ethtoolsnoop 0.1.0\n"), run(cmd), "the AOT cache as installed");

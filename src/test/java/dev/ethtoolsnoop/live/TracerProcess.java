@@ -15,9 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The packaged tracer run as the launcher runs it, stdout and stderr to files under DIR/NAME.{out,err}. */
 final class TracerProcess {
     /** The root launcher's JVM flags (stdout must carry events only). */
-    static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-            "-Xms16m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xlog:disable",
-            "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr");
+    /** The launchers' JVM flags, as an argfile. */
+    static final String JVM_FLAGS = "@" + Scenario.BASEDIR.resolve("src/main/image/jvm.args");
     private static final Pattern LOST = Pattern.compile("^(?:WARN )?Lost (\\d+) events", Pattern.MULTILINE);
 
     final Process process;
@@ -40,7 +39,7 @@ final class TracerProcess {
         Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Scenario.java());
-        cmd.addAll(JVM_FLAGS);
+        cmd.add(JVM_FLAGS);
         cmd.addAll(jvmExtra);
         cmd.addAll(List.of("-jar", Scenario.JAR.toString()));
         cmd.addAll(List.of(args));
