@@ -130,13 +130,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "Stop after N operations (N >= 1).")
     Long count;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto", completionCandidates = Backends.class,
+    // Defaults are the fields' initial values, which picocli shows as ${DEFAULT-VALUE}
+    // and QuickArgs, starting from a new Main, keeps: written once.
+    @Option(names = "--backend", paramLabel = "NAME", completionCandidates = Backends.class,
             description = "${COMPLETION-CANDIDATES}: the probes to use (default: auto, the first that works).")
-    String backend;
+    String backend = "auto";
 
-    @Option(names = "--buffer-pages", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--buffer-pages", paramLabel = "N",
             description = "Perf buffer pages per CPU, a power of two (default: ${DEFAULT-VALUE}).")
-    int bufferPages;
+    int bufferPages = TraceConfig.DEFAULT_BUFFER_PAGES;
 
     @Option(names = "--list-commands",
             description = "Print every known ioctl and netlink command and exit (takes only --json).")
@@ -341,7 +343,7 @@ public final class Main implements Callable<Integer> {
         if (!backend.equals("auto")) {
             given.add("--backend");
         }
-        if (bufferPages != 64) {
+        if (bufferPages != TraceConfig.DEFAULT_BUFFER_PAGES) {
             given.add("--buffer-pages");
         }
         return given;

@@ -21,9 +21,7 @@ final class QuickArgs {
 
     /** Main with the options applied, or null to leave the command line to picocli. */
     static Main parse(String... args) {
-        Main m = new Main();
-        m.backend = "auto"; // the @Option defaults
-        m.bufferPages = 64;
+        Main m = new Main(); // with the options' defaults
         List<Integer> pids = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i++) {

@@ -24,7 +24,10 @@ public record TraceConfig(
         int bufferPages,
         boolean verbose) {
 
+    /** --buffer-pages' default. */
+    public static final int DEFAULT_BUFFER_PAGES = 64;
+
     public static TraceConfig everything() {
-        return new TraceConfig(Set.of(), null, null, 0, false, 0, 64, false);
+        return new TraceConfig(Set.of(), null, null, 0, false, 0, DEFAULT_BUFFER_PAGES, false);
     }
 }
