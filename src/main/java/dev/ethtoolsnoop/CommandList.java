@@ -11,12 +11,16 @@ import java.util.stream.Collectors;
 
 /** --list-commands: the whole command knowledge base, greppable. */
 final class CommandList {
+    /** Most descriptions fit; a longer one pushes its args right rather than being cut. */
+    private static final int MEANING_WIDTH = 48;
+
     private CommandList() {
     }
 
     static void print(PrintStream out, boolean json) {
         if (!json) {
-            out.printf("%-6s %-6s %-34s %-6s %s%n", "KIND", "CMD", "NAME", "SINCE", "ethtool args");
+            out.printf("%-6s %-6s %-34s %-6s %-" + MEANING_WIDTH + "s %s%n", "KIND", "CMD", "NAME", "SINCE",
+                    "WHAT IT DOES", "ethtool args");
         }
         for (CommandInfo c : IoctlCommands.all()) {
             line(out, json, "ioctl", c);
@@ -33,10 +37,11 @@ final class CommandList {
                     + ",\"cmd_name\":" + Text.json(c.name())
                     + ",\"args\":[" + c.args().stream().map(Text::json).collect(Collectors.joining(",")) + "]"
                     + ",\"since\":" + Text.json(c.since())
+                    + ",\"meaning\":" + Text.json(c.meaning())
                     + "}");
         } else {
-            out.printf("%-6s 0x%-4x %-34s %-6s %s%n", kind, c.value(), c.name(),
-                    c.since() == null ? "-" : c.since(), String.join(", ", c.args()));
+            out.printf("%-6s 0x%-4x %-34s %-6s %-" + MEANING_WIDTH + "s %s%n", kind, c.value(), c.name(),
+                    c.since() == null ? "-" : c.since(), c.meaning(), String.join(", ", c.args()));
         }
     }
 }

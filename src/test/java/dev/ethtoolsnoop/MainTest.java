@@ -74,8 +74,8 @@ class MainTest {
     void listCommandsPrintsTheKnowledgeBase() {
         Run r = run("--list-commands");
         assertEquals(0, r.code());
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("ioctl\\s+0x3\\s+ETHTOOL_GDRVINFO\\s+-\\s+-i\\|--driver.*")),
-                r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(
+                "ioctl\\s+0x3\\s+ETHTOOL_GDRVINFO\\s+-\\s+Get driver information\\s+-i\\|--driver.*")), r.out());
         assertTrue(r.out().lines().noneMatch(l -> l.matches("ioctl\\s+0xd\\s.*")), "ioctl 0xd is a hole");
         assertTrue(r.out().lines().anyMatch(l -> l.matches("ioctl\\s+0xe\\s+ETHTOOL_GCOALESCE\\s.*")), r.out());
         Run j = run("--list-commands", "--json");
@@ -83,7 +83,8 @@ class MainTest {
         assertTrue(rows.stream().anyMatch(m -> "genl".equals(m.get("kind")) && "ETHTOOL_MSG_RINGS_GET"
                 .equals(m.get("cmd_name")) && m.get("since") != null));
         assertTrue(rows.stream().allMatch(m -> m.keySet().equals(java.util.Set.of("kind", "cmd", "cmd_name", "args",
-                "since"))));
+                "since", "meaning"))));
+        assertTrue(rows.stream().allMatch(m -> !((String) m.get("meaning")).isBlank()), "every command says what it does");
         assertTrue(rows.stream().noneMatch(m -> "ioctl".equals(m.get("kind")) && ((Long) m.get("cmd")) == 0xd));
     }
 
