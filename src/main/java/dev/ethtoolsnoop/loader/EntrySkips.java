@@ -12,8 +12,9 @@ import java.util.List;
  * running, which on a preemptible kernel includes another task preempted
  * inside it (trampoline programs run with only migration disabled). Such an
  * operation is invisible to the probes, so it can only be counted here, from
- * the program's {@code recursion_misses} in /proc/self/fdinfo (kernel 5.12
- * on; absent before, when there was no such guard to skip anything). The
+ * the program's {@code recursion_misses} in /proc/self/fdinfo (commit
+ * 9ed9e9ba2337, "bpf: Count the number of times recursion was prevented",
+ * v5.12; absent before, when there was no such guard to skip anything). The
  * count covers every caller, so under -p/-c it may include operations the
  * filters would have dropped.
  */

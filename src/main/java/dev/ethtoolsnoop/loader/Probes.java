@@ -177,9 +177,10 @@ public final class Probes implements AutoCloseable {
 
     /**
      * What the running kernel offers, from its BTF. dev_ethtool() finds its device with
-     * __dev_get_by_name() on older kernels and netdev_get_by_name() on newer ones (6.15
-     * on); both are probed where present. netdevGetByName also requires the
-     * (net, name, tracker, gfp) signature that fexit_netdev_get_by_name is written for.
+     * __dev_get_by_name() under RTNL, or on newer kernels with netdev_get_by_name() (a
+     * tracked reference taken before RTNL); whichever the BTF has is probed, never a
+     * version guess. netdevGetByName also requires the (net, name, tracker, gfp)
+     * signature that fexit_netdev_get_by_name is written for.
      */
     record KernelFacts(OptionalInt devEthtoolParams, OptionalInt devEthtoolId, boolean parseHeader,
                        boolean devGetByName, boolean netdevGetByName, List<String> genlHandlers) {
@@ -191,7 +192,10 @@ public final class Probes implements AutoCloseable {
                     btf.genlDoitHandlers());
         }
 
-        /** dev_ethtool() takes useraddr as its third argument (5.15 on; assumed when unknown). */
+        /**
+         * dev_ethtool() takes useraddr as its third argument (commit a554bf96b49d,
+         * "dev_ioctl: pass SIOCDEVPRIVATE data separately", v5.15; assumed when unknown).
+         */
         boolean devEthtoolTakesUseraddr() {
             return devEthtoolParams.orElse(3) >= 3;
         }
