@@ -8,6 +8,11 @@
  *                                        IFNAME, seq 2 on MISSING), then reads
  *                                        both answers
  * Prints "seq=S error=E" per answer read (E: 0 or -errno) and exits 0.
+ *   ethtool_genl byindex RATE N IFINDEX...
+ * names the device by ETHTOOL_A_HEADER_DEV_INDEX only, as a tool holding
+ * ifindexes does: N requests at RATE per second (0: as fast as it can),
+ * cycling through the ifindexes, each answer read before the next. Prints
+ * "sent N failed F" (F: requests the kernel answered with an error).
  */
 #include <errno.h>
 #include <linux/genetlink.h>
@@ -18,10 +23,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ETHTOOL_MSG_LINKINFO_GET 2
 #define ETHTOOL_A_LINKINFO_HEADER 1
+#define ETHTOOL_A_HEADER_DEV_INDEX 1
 #define ETHTOOL_A_HEADER_DEV_NAME 2
 #define NLA_ALIGN4(n) (((n) + 3) & ~3)
 
@@ -57,17 +64,58 @@ static void put_attr(struct nlmsghdr *nh, uint16_t type, const void *data, size_
 	nh->nlmsg_len = NLA_ALIGN4(nh->nlmsg_len) + NLA_ALIGN4(a->nla_len);
 }
 
-/* LINKINFO_GET with a header nest naming the device. */
-static void linkinfo_get(char *buf, size_t *len, uint16_t family, uint32_t seq, const char *ifname)
+/* LINKINFO_GET with a header nest naming the device by name, or by index if ifname is NULL. */
+static struct nlmsghdr *linkinfo_get(char *buf, size_t *len, uint16_t family, uint32_t seq, const char *ifname,
+				     uint32_t ifindex)
 {
 	struct nlmsghdr *nh = start(buf, len, family, ETHTOOL_MSG_LINKINFO_GET, seq);
 	struct nlattr *nest = (struct nlattr *)((char *)nh + nh->nlmsg_len);
 
 	nest->nla_type = ETHTOOL_A_LINKINFO_HEADER | NLA_F_NESTED;
 	nh->nlmsg_len += NLA_HDRLEN;
-	put_attr(nh, ETHTOOL_A_HEADER_DEV_NAME, ifname, strlen(ifname) + 1);
+	if (ifname)
+		put_attr(nh, ETHTOOL_A_HEADER_DEV_NAME, ifname, strlen(ifname) + 1);
+	else
+		put_attr(nh, ETHTOOL_A_HEADER_DEV_INDEX, &ifindex, sizeof(ifindex));
 	nest->nla_len = (char *)nh + nh->nlmsg_len - (char *)nest;
 	*len += NLA_ALIGN4(nh->nlmsg_len);
+	return nh;
+}
+
+/* One request by index at a time, paced; the first answer of each says how it went. */
+static int by_index(int fd, uint16_t family, long rate, long n, char **ifindexes, int count)
+{
+	struct timespec next;
+	long i, failed = 0;
+	char buf[8192];
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (i = 0; i < n; i++) {
+		size_t len = 0;
+		struct nlmsghdr *nh;
+		ssize_t got;
+
+		if (rate > 0) {
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+			next.tv_nsec += 1000000000L / rate;
+			while (next.tv_nsec >= 1000000000L) {
+				next.tv_nsec -= 1000000000L;
+				next.tv_sec++;
+			}
+		}
+		nh = linkinfo_get(buf, &len, family, i + 1, NULL, (uint32_t)atol(ifindexes[i % count]));
+		nh->nlmsg_flags = NLM_F_REQUEST; /* the reply, or an error: one answer */
+		if (send(fd, buf, len, 0) != (ssize_t)len)
+			die("send");
+		got = recv(fd, buf, sizeof(buf), 0);
+		if (got < (ssize_t)NLMSG_HDRLEN)
+			die("recv");
+		nh = (struct nlmsghdr *)buf;
+		if (nh->nlmsg_type == NLMSG_ERROR && *(int *)NLMSG_DATA(nh))
+			failed++;
+	}
+	printf("sent %ld failed %ld\n", n, failed);
+	return 0;
 }
 
 static uint16_t ethtool_family(int fd)
@@ -106,19 +154,21 @@ int main(int argc, char **argv)
 	int fd, acked = 0, want;
 	uint16_t family;
 
-	if (argc < 3 || (strcmp(argv[1], "noread") && strcmp(argv[1], "batch")) ||
-	    (!strcmp(argv[1], "batch") && argc < 4)) {
-		fprintf(stderr, "usage: ethtool_genl noread IFNAME | batch IFNAME MISSING\n");
+	if (argc < 3 || (strcmp(argv[1], "noread") && strcmp(argv[1], "batch") && strcmp(argv[1], "byindex")) ||
+	    (!strcmp(argv[1], "batch") && argc < 4) || (!strcmp(argv[1], "byindex") && argc < 5)) {
+		fprintf(stderr, "usage: ethtool_genl noread IFNAME | batch IFNAME MISSING | byindex RATE N IFINDEX...\n");
 		return 2;
 	}
-	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0)
 		die("socket");
 	family = ethtool_family(fd);
-	linkinfo_get(buf, &len, family, 1, argv[2]);
+	if (!strcmp(argv[1], "byindex"))
+		return by_index(fd, family, atol(argv[2]), atol(argv[3]), argv + 4, argc - 4);
+	linkinfo_get(buf, &len, family, 1, argv[2], 0);
 	want = 1;
 	if (!strcmp(argv[1], "batch")) {
-		linkinfo_get(buf, &len, family, 2, argv[3]);
+		linkinfo_get(buf, &len, family, 2, argv[3], 0);
 		want = 2;
 	}
 	if (send(fd, buf, len, 0) != (ssize_t)len)

@@ -96,7 +96,7 @@ class DeviceIdentityIT {
     }
 
     static String helper() {
-        return Scenario.testBinary("genl_by_index").toString();
+        return Scenario.testBinary("ethtool_genl") + " byindex";
     }
 
     @Test
@@ -121,7 +121,7 @@ class DeviceIdentityIT {
 
         int requests = 5000;
         TracerProcess t = TracerProcess.start(DIR, "scale", List.of("ip", "netns", "exec", ns), List.of(),
-                "--backend", "syscall", "--json", "--comm", "genl_by_index");
+                "--backend", "syscall", "--json", "--comm", "ethtool_genl");
         long cpuBefore = cpuMs(t.process.pid());
         StringBuilder cmd = new StringBuilder("ip netns exec " + ns + " " + helper() + " 1000 " + requests);
         names.keySet().forEach(i -> cmd.append(' ').append(i));
@@ -131,7 +131,7 @@ class DeviceIdentityIT {
         Thread.sleep(1000); // let the tracer catch up, as a user would before Ctrl-C
         long cpu = cpuMs(t.process.pid()) - cpuBefore;
         assertEquals(0, t.interrupt(), t.stderr());
-        List<Map<String, Object>> evs = events(t, "genl_by_index");
+        List<Map<String, Object>> evs = events(t, "ethtool_genl");
         String report = "by-index LINKINFO_GET over " + names.size() + " interfaces: " + sent + " in " + sendMs
                 + " ms; printed " + evs.size() + ", lost " + t.lostReported() + ", tracer CPU " + cpu + " ms";
         System.out.println(report);
@@ -185,7 +185,7 @@ class DeviceIdentityIT {
                 + " renamed etsdvA after it: " + e);
         assertTrue(index == 0 || index == a, e.toString());
 
-        List<Map<String, Object>> byIndex = events(t, "genl_by_index");
+        List<Map<String, Object>> byIndex = events(t, "ethtool_genl");
         assertEquals(1, byIndex.size(), "LINKINFO_GET by ifindex traced: " + Files.readString(t.out));
         e = byIndex.get(0);
         assertEquals((long) a, e.get("ifindex"), e.toString());
@@ -207,7 +207,7 @@ class DeviceIdentityIT {
         Thread.sleep(500);
         assertEquals(0, t.interrupt(), t.stderr());
         assertEquals("sent 400 failed 0", sent);
-        List<Map<String, Object>> evs = events(t, "genl_by_index");
+        List<Map<String, Object>> evs = events(t, "ethtool_genl");
         assertEquals(400, evs.size(), t.stderr());
         // Unknown only before the tracer held a handle on the namespace (it gets one
         // from the first event it reads from there): a rename could have gone unseen.
