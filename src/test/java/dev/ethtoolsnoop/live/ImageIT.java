@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.live;
 
+import dev.ethtoolsnoop.support.NoJava;
+
 import dev.ethtoolsnoop.Main;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +32,7 @@ class ImageIT {
     static final Path LAUNCHER = IMAGE.resolve("bin/ethtoolsnoop");
     static final Path DIR = Scenario.BASEDIR.resolve("target/live/image");
     static final String DEV = "etsnimg0";
-    /** Only what the launcher itself runs; none of it a java. */
-    static final List<String> TOOLS = List.of("bash", "env", "readlink", "dirname");
-    static Path noJavaBin;
+    static NoJava noJava;
 
     record Outcome(int code, String out, String err) {
     }
@@ -42,28 +41,14 @@ class ImageIT {
     static void setUp() throws IOException {
         LiveGate.require(Files.isExecutable(LAUNCHER),
                 "no runtime image in target/image (mvn package builds it unless -Dethtoolsnoop.image.skip=true)");
-        noJavaBin = Files.createDirectories(DIR.resolve("bin"));
-        for (String tool : TOOLS) {
-            Path link = noJavaBin.resolve(tool);
-            Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, Path.of("/usr/bin", tool).toRealPath());
-        }
+        noJava = NoJava.in(DIR, NoJava.LAUNCHER_TOOLS);
     }
 
     /** The launcher with PATH = our tool links only and no JAVA_HOME. */
     static ProcessBuilder withoutJava(String... args) {
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        Map<String, String> env = pb.environment();
-        env.remove("JAVA_HOME");
-        env.remove("JAVA_TOOL_OPTIONS");
-        env.remove("JDK_JAVA_OPTIONS");
-        env.put("PATH", noJavaBin.toString());
-        for (String dir : env.get("PATH").split(File.pathSeparator)) {
-            assertFalse(Files.exists(Path.of(dir, "java")), dir + " holds a java");
-        }
-        return pb;
+        return noJava.command(cmd);
     }
 
     static Outcome run(String... args) throws IOException, InterruptedException {

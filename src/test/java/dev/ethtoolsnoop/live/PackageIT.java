@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.live;
 
+import dev.ethtoolsnoop.support.NoJava;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -40,10 +41,8 @@ class PackageIT {
     static final Path COMPLETION = Path.of("/usr/share/bash-completion/completions/" + PKG);
     static final Path COPYRIGHT = Path.of("/usr/share/doc/" + PKG + "/copyright");
     static final String DEV = "etspk0";
-    /** What the launcher runs besides bash builtins; no java among them. */
-    static final List<String> TOOLS = List.of("bash", "env", "readlink", "dirname");
     static Path deb;
-    static Path noJavaBin;
+    static NoJava noJava;
 
     record Outcome(int code, String out) {
     }
@@ -61,12 +60,7 @@ class PackageIT {
         for (String tool : List.of("apt-get", "dpkg", "dpkg-query", "man", "ethtool", "ip")) {
             LiveGate.require(Scenario.hasCommand(tool), "needs " + tool + " (apt install apt dpkg man-db ethtool iproute2)");
         }
-        noJavaBin = Files.createDirectories(DIR.resolve("bin"));
-        for (String tool : TOOLS) {
-            Path link = noJavaBin.resolve(tool);
-            Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, Path.of("/usr/bin", tool).toRealPath());
-        }
+        noJava = NoJava.in(DIR, NoJava.LAUNCHER_TOOLS);
     }
 
     @Test
@@ -185,16 +179,7 @@ class PackageIT {
 
     /** A command with PATH = our tool links only and no JAVA_HOME. */
     static ProcessBuilder withoutJava(List<String> cmd) {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        Map<String, String> env = pb.environment();
-        env.remove("JAVA_HOME");
-        env.remove("JAVA_TOOL_OPTIONS");
-        env.remove("JDK_JAVA_OPTIONS");
-        env.put("PATH", noJavaBin.toString());
-        for (String dir : env.get("PATH").split(File.pathSeparator)) {
-            assertFalse(Files.exists(Path.of(dir, "java")), dir + " holds a java");
-        }
-        return pb;
+        return noJava.command(cmd);
     }
 
     /** Runs without java on PATH; stdout and stderr together. */
