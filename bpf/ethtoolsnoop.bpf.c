@@ -375,7 +375,7 @@ static __always_inline void ioctl_begin(struct net *net, struct ifreq *ifr,
 
 	if (!p)
 		return;
-	if (!useraddr) /* before 5.15 the buffer hangs off the ifreq */
+	if (!useraddr) /* before a554bf96b49d (v5.15) the buffer hangs off the ifreq */
 		useraddr = BPF_CORE_READ(ifr, ifr_ifru.ifru_data);
 	bpf_probe_read_kernel(p->ev.ifname, sizeof(p->ev.ifname), &ifr->ifr_ifrn.ifrn_name);
 	p->ev.ifname[IFNAME_LEN - 1] = 0;
@@ -386,9 +386,10 @@ static __always_inline void ioctl_begin(struct net *net, struct ifreq *ifr,
 
 /*
  * dev_ethtool() looks its device up by name: with __dev_get_by_name() under
- * RTNL up to 6.14 or so, with netdev_get_by_name() (a tracked reference, taken
- * before RTNL) since.  Catching that return is the only way to learn the
- * ifindex without walking the namespace, so both are probed where they exist.
+ * RTNL, or on newer kernels with netdev_get_by_name() (a tracked reference,
+ * taken before RTNL).  Catching that return is the only way to learn the
+ * ifindex without walking the namespace, so whichever the kernel's BTF has is
+ * probed.
  * Both are hot lookups: bail out after one map lookup when no ioctl is pending.
  */
 static __always_inline void ioctl_dev_found(struct net_device *dev)
@@ -449,7 +450,7 @@ int BPF_PROG(fexit_dev_ethtool, struct net *net, struct ifreq *ifr, void *userad
 	return 0;
 }
 
-/* Kernels before 5.15: dev_ethtool(struct net *, struct ifreq *). */
+/* Before a554bf96b49d (v5.15): dev_ethtool(struct net *, struct ifreq *). */
 SEC("fentry/dev_ethtool")
 int BPF_PROG(fentry_dev_ethtool_2args, struct net *net, struct ifreq *ifr)
 {

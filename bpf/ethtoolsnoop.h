@@ -90,7 +90,7 @@ struct config {
 	__u16 ethtool_genl_family; /* syscall backend: ethtool's nlmsg_type */
 	__u8 filter_pid;           /* only tgids in the pid_filter map */
 	__u8 failed_only;          /* only ret != 0 */
-	__u8 ioctl_useraddr_arg;   /* dev_ethtool() takes useraddr (5.15+) */
+	__u8 ioctl_useraddr_arg;   /* dev_ethtool() takes useraddr (a554bf96b49d, v5.15) */
 	__u8 __pad[7];
 	char filter_comm[TASK_COMM_LEN];
 	char filter_ifname[IFNAME_LEN];
