@@ -32,6 +32,13 @@ mkdir -p "$bin"
 for prog in syscall_loop genl_loop; do
     [[ $bin/$prog -nt $here/$prog.c ]] || gcc -O2 -Wall -Werror -o "$bin/$prog" "$here/$prog.c"
 done
+# the floor: a minimal libbpf consumer of our object (bench/consumer.c)
+[[ $bin/consumer -nt $here/consumer.c && $bin/consumer -nt $root/bpf/ethtoolsnoop.h ]] ||
+    gcc -O2 -Wall -Werror -o "$bin/consumer" "$here/consumer.c" -lbpf
+# the flat-out and paced load, shared with the tests
+storm=$root/target/test-bin/ethtool_storm
+mkdir -p "$(dirname "$storm")"
+[[ $storm -nt $root/src/test/c/ethtool_storm.c ]] || gcc -O2 -pthread -o "$storm" "$root/src/test/c/ethtool_storm.c"
 # The guest cannot build (it sees the checkout read-only): the launcher
 # builds the jar now if it is missing or stale.
 "$root/ethtoolsnoop" --list-commands >/dev/null
