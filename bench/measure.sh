@@ -48,7 +48,7 @@ fi
 # The consumers' part: a paced rate for CPU per event, flat-out ethtool_storm
 # runs for the share printed, the zero-loss climb from two producers (host).
 if [[ -n $vm ]]; then
-    paced_rate=500 paced_n=1500 n_storm=2000 sessions=(ours one c) climb_rates=() scrape_ifaces=0
+    paced_rate=500 paced_n=1500 n_storm=2000 sessions=(ours bt one c) climb_rates=() scrape_ifaces=0
     [[ -z $quick ]] && paced_n=3000 n_storm=5000 sessions=(ours json one bt c)
 elif [[ -n $quick ]]; then
     paced_rate=10000 paced_n=30000 n_storm=200000 sessions=(ours json one bt c) climb_rates=(150000) climb_secs=1
@@ -265,6 +265,7 @@ block() { # off|ours|bt
         pids+=("$sampler")
     fi
     loops "$1" "$o" "$e"
+    if ((r == 0)) && in_sessions "$1"; then consumer_load "$1" "$o" "$e"; fi
     if [[ $1 == ours ]]; then
         awk '/^VmHWM:/ { print $2 }' "/proc/$tracer_pid/status" >>"$tmp/hwm"
         stop "$sampler"
@@ -361,22 +362,31 @@ load_comm=etsnb_load
 #          printed, the host's other ethtool users' too: all pay per event);
 #   share  the share of a flat-out $n_storm-op ethtool_storm from 1 and from
 #          4 threads that it printed.
+# ours and the full program: their first round's block (below) serves, one
+# launch fewer each (a JVM start takes a minute in a TCG guest).
 session() { # NAME
-    local name=$1 o=$tmp/s.$1.out e=$tmp/s.$1.err c0 c1 lines n th kind=other sampler=
+    local name=$1 o=$tmp/s.$1.out e=$tmp/s.$1.err kind=other sampler=
     consumer_cmd "$name"
-    [[ $name == ours || $name == json ]] && kind=ours
+    [[ $name == json ]] && kind=ours
     launch "$kind" "$o" "$e" "${cmd[@]}"
     record "ready_${name}_first" "$t_first"
-    if [[ $kind == ours ]]; then
-        echo "$t_line" >>"$tmp/ready.ours.line"
-        echo "$t_first" >>"$tmp/ready.ours.first"
-    fi
     sleep "$settle"
     if [[ $kind == ours ]]; then
         sample_rss "$tracer_pid" "$tmp/rss" &
         sampler=$!
         pids+=("$sampler")
     fi
+    consumer_load "$name" "$o" "$e"
+    if [[ -n $sampler ]]; then
+        awk '/^VmHWM:/ { print $2 }' "/proc/$tracer_pid/status" >>"$tmp/hwm"
+        stop "$sampler"
+    fi
+    stop "$tracer_pid"
+}
+in_sessions() { local n; for n in "${sessions[@]}"; do [[ $n == "$1" ]] && return 0; done; return 1; }
+# The paced and flat-out loads under the running consumer $tracer_pid.
+consumer_load() { # NAME OUT ERR
+    local name=$1 o=$2 e=$3 c0 c1 lines n th
     : >"$o"
     c0=$(cpu_ticks "$tracer_pid")
     "$storm" "$dev" 1 "$paced_n" "$paced_rate" >/dev/null
@@ -394,11 +404,6 @@ session() { # NAME
         n=$(grep -cF "$load_comm" "$o" || true)
         record "share${th}_${name}" "$(awk -v p="$n" -v n="$n_storm" 'BEGIN { print p / n }')"
     done
-    if [[ -n $sampler ]]; then
-        awk '/^VmHWM:/ { print $2 }' "/proc/$tracer_pid/status" >>"$tmp/hwm"
-        stop "$sampler"
-    fi
-    stop "$tracer_pid"
 }
 
 # One step of the zero-loss climb: a fresh consumer (ours with its default
@@ -497,6 +502,7 @@ for backend in "$@"; do
         echo "   round $((r + 1)) done" >&2
     done
     for name in "${sessions[@]}"; do
+        [[ $name == ours || $name == bt ]] && continue # done in the blocks
         session "$name"
         echo "   consumer $name done" >&2
     done

@@ -36,18 +36,18 @@ for loop, name in (("eth", "GDRVINFO"), ("genl", "LINKINFO_GET")):
          lambda v, l=loop: (f(v, f"cost_{l}_ours") - f(v, f"cost_{l}_off")) / (f(v, f"cost_{l}_bt") - f(v, f"cost_{l}_off")),
          lambda x: x <= 1.2, False),
     ]
-names = (("ours", "ours"), ("json", "ours --json"), ("one", "bpftrace one-liner"), ("bt", "bpftrace full"), ("c", "C consumer"))
+names = (("ours", "ours"), ("json", "ours --json"), ("one", "one-liner"), ("bt", "bpftrace full"), ("c", "C consumer"))
 rows += [
     ("ready: one-liner first event (s)", "", lambda v: f(v, "ready_one_first"), None, False),
     ("ready: ours first event / one-liner", "<= 1", lambda v: f(v, "ready_ours_first") / f(v, "ready_one_first"),
      lambda x: x <= 1, False),
 ]
-rows += [(f"cpu/event at paced rate, {t} (us)", "", lambda v, n=n: f(v, f"cpu_{n}_us"), None, False) for n, t in names]
+rows += [(f"cpu/event paced, {t} (us)", "", lambda v, n=n: f(v, f"cpu_{n}_us"), None, False) for n, t in names]
 rows += [(f"cpu/event, {t} / C consumer", "<= 1.5" if n == "ours" else "",
           lambda v, n=n: f(v, f"cpu_{n}_us") / f(v, "cpu_c_us"), (lambda x: x <= 1.5) if n == "ours" else None, False)
          for n, t in names[:4]]
 for th, target, ok in ((1, "100", lambda x: x >= 100), (4, ">= 95", lambda x: x >= 95)):
-    rows += [(f"flat-out {th} thr: printed, {t} (%)", target if n == "ours" else "",
+    rows += [(f"flat-out {th} thr printed, {t} (%)", target if n == "ours" else "",
               lambda v, n=n, th=th: 100 * f(v, f"share{th}_{n}"), ok if n == "ours" else None, False) for n, t in names]
 scrape = lambda v, i: float(v["scrape"].split(":")[i])
 rows += [
