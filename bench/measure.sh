@@ -14,7 +14,13 @@
 #          on a shared 2-core machine noise only ever adds time;
 #   drain  N GDRVINFO ops at increasing rates into a fresh tracer (--json,
 #          stdout counted by grep), printed + "Lost N events" against N;
-#   rss    VmRSS of our JVM sampled during the cost and drain loops, VmHWM.
+#   consumers  ours (table, --json), the bpftrace one-liner, bench/bt, and
+#          bench/consumer.c (the floor) in turn: CPU per event beside a paced
+#          GDRVINFO load, share printed of flat-out storms from 1 and 4
+#          threads; on the host also the highest two-producer rate with zero
+#          loss (ours, C) and a 1000-interface node_exporter scrape (ours);
+#   rss    VmRSS of our JVM sampled under all of the above, VmHWM.
+# bench/README.md says how each is measured.
 # Writes OUTDIR/results ("BACKEND KEY VALUE" lines, for bench/table.py) and
 # prints per-backend tables. Exits 1 when something cannot be measured.
 set -euo pipefail
