@@ -14,7 +14,13 @@
 #          on a shared 2-core machine noise only ever adds time;
 #   drain  N GDRVINFO ops at increasing rates into a fresh tracer (--json,
 #          stdout counted by grep), printed + "Lost N events" against N;
-#   rss    VmRSS of our JVM sampled during the cost and drain loops, VmHWM.
+#   consumers  ours (table, --json), the bpftrace one-liner, bench/bt, and
+#          bench/consumer.c (the floor) in turn: CPU per event beside a paced
+#          GDRVINFO load, share printed of flat-out storms from 1 and 4
+#          threads; on the host also the highest two-producer rate with zero
+#          loss (ours, C) and a 1000-interface node_exporter scrape (ours);
+#   rss    VmRSS of our JVM sampled under all of the above, VmHWM.
+# bench/README.md says how each is measured.
 # Writes OUTDIR/results ("BACKEND KEY VALUE" lines, for bench/table.py) and
 # prints per-backend tables. Exits 1 when something cannot be measured.
 set -euo pipefail
@@ -33,7 +39,7 @@ results=$out/results
 
 # Under qemu TCG everything runs 20-50 times slower: smaller loops, longer
 # waits. Only ratios mean anything there.
-if [[ -n ${ETHTOOLSNOOP_VM:-} ]]; then vm=1 scale=0.01 poll=0.1 settle=3 patience=600; else vm= scale=1 poll=0.02 settle=1 patience=120; fi
+if [[ -n ${ETHTOOLSNOOP_VM:-} ]]; then vm=1 scale=0.01 poll=0.1 settle=3 patience=600 quiet_s=2; else vm= scale=1 poll=0.02 settle=1 patience=120 quiet_s=0.3; fi
 if [[ -n $quick ]]; then
     rounds=2 n_eth=20000 n_genl=10000 n_ioctl=100000 n_send=40000 drain_secs=1
     rates=(10000 30000 100000 200000 0)
@@ -45,13 +51,26 @@ else
     # each guest JVM start takes minutes under TCG, and guest rates mean nothing
     [[ -n $vm ]] && rounds=2 rates=()
 fi
+# The consumers' part: a paced rate for CPU per event, flat-out ethtool_storm
+# runs for the share printed, the zero-loss climb from two producers (host).
+if [[ -n $vm ]]; then
+    paced_rate=500 paced_n=1500 n_storm=2000 sessions=(ours bt one c) climb_rates=() scrape_ifaces=0
+    [[ -z $quick ]] && paced_n=3000 n_storm=5000 sessions=(ours json one bt c)
+elif [[ -n $quick ]]; then
+    paced_rate=10000 paced_n=30000 n_storm=200000 sessions=(ours json one bt c) climb_rates=(150000) climb_secs=1
+    scrape_ifaces=1000
+else
+    paced_rate=10000 paced_n=100000 n_storm=200000 sessions=(ours json one bt c)
+    climb_rates=(50000 100000 150000 200000 300000) climb_secs=2 scrape_ifaces=1000
+fi
 scaled() { awk -v n="$1" -v s="$scale" 'BEGIN { printf "%d", n * s < 200 ? 200 : n * s }'; }
 n_eth=$(scaled $n_eth) n_genl=$(scaled $n_genl) n_ioctl=$(scaled $n_ioctl) n_send=$(scaled $n_send)
 
 for tool in bpftrace ip gcc taskset; do
     command -v $tool >/dev/null || { echo "measure: $tool is missing" >&2; exit 1; }
 done
-[[ -x $bin/syscall_loop && -x $bin/genl_loop && -f $root/target/ethtoolsnoop.jar ]] || {
+storm=$root/target/test-bin/ethtool_storm
+[[ -x $bin/syscall_loop && -x $bin/genl_loop && -x $bin/consumer && -x $storm && -f $root/target/ethtoolsnoop.jar ]] || {
     echo "measure: build first (bench/run.sh does)" >&2
     exit 1
 }
@@ -65,6 +84,7 @@ cleanup() {
     for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
     ip link del "$dev" 2>/dev/null || true
+    [[ -n ${scrape_ns:-} ]] && ip netns del "$scrape_ns"
     [[ -n $mounted_tracefs ]] && umount /sys/kernel/tracing
     rm -rf "$tmp"
     return 0
@@ -82,6 +102,8 @@ if [[ ! -d /sys/kernel/tracing/events ]]; then
     mounted_tracefs=1
 fi
 family=$("$bin/genl_loop" family)
+cp "$storm" "$tmp/etsnb_load"
+storm=$tmp/etsnb_load
 
 forget() { # stop tracking a pid that has ended
     local p keep=()
@@ -140,14 +162,17 @@ bt_program() {
 
 # Starts a tracer ("ours" or "bt") with stdout appended to $2 and stderr to
 # $3 (appending, so that the file can be truncated under it), and waits for
-# its first printed event while a GDRVINFO ticks every ms. Sets tracer_pid,
+# its first printed event (a line matching $first_re, default "^DEV ") while
+# a GDRVINFO ticks every ms (on $tick_dev in namespace $tick_ns if set). Sets
+# tracer_pid,
 # t_line (ours: the ready line) and t_first, in seconds since launch.
 launch() {
     local kind=$1 o=$2 e=$3 t0 tick
     shift 3
     : >"$o"
     : >"$e"
-    "$bin/syscall_loop" tick "$dev" 1000 >/dev/null &
+    # shellcheck disable=SC2086 # no namespace: no words
+    ${tick_ns:+ip netns exec "$tick_ns"} "$bin/syscall_loop" tick "${tick_dev:-$dev}" 1000 >/dev/null &
     tick=$!
     pids+=("$tick")
     t0=$(now)
@@ -159,7 +184,7 @@ launch() {
         if [[ $kind == ours && -z $t_line ]] && grep -q '^Tracing ethtool operations' "$e"; then
             t_line=$(elapsed "$t0" "$(now)")
         fi
-        if grep -q "^$dev " "$o"; then
+        if grep -q "${first_re:-^$dev }" "$o"; then
             t_first=$(elapsed "$t0" "$(now)")
             [[ -z $t_line ]] && t_line=$t_first # both seen in the same poll
         fi
@@ -189,14 +214,15 @@ sample_rss() {
 }
 
 declare -A cost traced
-# Waits until FILE stops growing: ours prints once per poll batch, and after a
-# flat-out loop its reader may still be working through the buffer.
+# Waits until FILE stops growing over INTERVAL s (default 0.3): ours prints
+# once per poll batch, and after a flat-out loop its reader may still be
+# working through the buffer.
 quiet() {
     local a b=-1
     a=$(stat -c %s "$1")
     while [[ $a != "$b" ]]; do
         b=$a
-        sleep 0.3
+        sleep "${2:-0.3}"
         a=$(stat -c %s "$1")
     done
 }
@@ -229,6 +255,7 @@ loops() { # BLOCK [TRACER_OUT TRACER_ERR]
 
 block() { # off|ours|bt
     local o=$tmp/$1.out e=$tmp/$1.err sampler
+    first_re="^$dev "
     case $1 in
         off) loops off "" ; return ;;
         ours) launch ours "$o" "$e" ours ;;
@@ -244,6 +271,7 @@ block() { # off|ours|bt
         pids+=("$sampler")
     fi
     loops "$1" "$o" "$e"
+    if ((r == 0)) && in_sessions "$1"; then consumer_load "$1" "$o" "$e"; fi
     if [[ $1 == ours ]]; then
         awk '/^VmHWM:/ { print $2 }' "/proc/$tracer_pid/status" >>"$tmp/hwm"
         stop "$sampler"
@@ -299,6 +327,169 @@ drain_step() { # RATE N [TRACER ARGS...]
     d_lost=$(sed -n 's/.*Lost \([0-9]*\) events.*/\1/p' "$e" | awk '{ s += $1 } END { print s + 0 }')
 }
 
+# ---- Consumers side by side: ours (default table output, and --json), the
+# bpftrace one-liner users compare against, the full bpftrace program, and
+# the floor: bench/consumer.c, a minimal libbpf reader of our own object.
+# The one-liner: what a user would type on this kernel for the backend.
+one_liner() {
+    local print='{ printf("%d %s\n", pid, comm); }'
+    case $1 in
+        syscall)
+            if [[ -d /sys/kernel/tracing/events/syscalls/sys_enter_ioctl ]]; then
+                echo "tracepoint:syscalls:sys_enter_ioctl /args->cmd == 0x8946/ $print"
+            else
+                echo "tracepoint:raw_syscalls:sys_enter /args->id == 16 && args->args[1] == 0x8946/ $print"
+            fi ;;
+        kprobe) echo "kprobe:dev_ethtool $print" ;;
+        fentry) echo "kfunc:dev_ethtool $print" ;;
+    esac
+}
+# utime + stime of a process and all its threads, in clock ticks
+cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+clk_tck=$(getconf CLK_TCK)
+consumer_cmd() { # NAME -> sets cmd (the consumer's command line for launch)
+    case $1 in
+        ours) cmd=(ours) first_re="^$dev " ;;
+        json) cmd=(ours --json) first_re='"comm":"syscall_loop"' ;;
+        one) cmd=(bpftrace -e "$(one_liner "$backend")") first_re=' syscall_loop$' ;;
+        bt) cmd=(bpftrace "$btprog" "$family") first_re="^$dev " ;;
+        c) cmd=("$bin/consumer" "$backend" "$root/src/main/resources/dev/ethtoolsnoop/ethtoolsnoop.bpf.o")
+           first_re=' syscall_loop ' ;;
+    esac
+}
+# The load runs under a comm of its own, in every consumer's line (its
+# threads keep it): the host's other users run ethtool_storm too. Ours and
+# the full program also print the parent's comm, never this one.
+load_comm=etsnb_load
+# One consumer: launch it (ready: launch -> first printed event), then
+#   cpu    CPU time (utime + stime, all threads, /proc/PID/stat) it spends
+#          while ethtool_storm paces GDRVINFO at $paced_rate from one thread,
+#          until its output stops growing, per line printed (every event it
+#          printed, the host's other ethtool users' too: all pay per event);
+#   share  the share of a flat-out $n_storm-op ethtool_storm from 1 and from
+#          4 threads that it printed.
+# ours and the full program: their first round's block (below) serves, one
+# launch fewer each (a JVM start takes a minute in a TCG guest).
+session() { # NAME
+    local name=$1 o=$tmp/s.$1.out e=$tmp/s.$1.err kind=other sampler=
+    consumer_cmd "$name"
+    [[ $name == json ]] && kind=ours
+    launch "$kind" "$o" "$e" "${cmd[@]}"
+    record "ready_${name}_first" "$t_first"
+    sleep "$settle"
+    if [[ $kind == ours ]]; then
+        sample_rss "$tracer_pid" "$tmp/rss" &
+        sampler=$!
+        pids+=("$sampler")
+    fi
+    consumer_load "$name" "$o" "$e"
+    if [[ -n $sampler ]]; then
+        awk '/^VmHWM:/ { print $2 }' "/proc/$tracer_pid/status" >>"$tmp/hwm"
+        stop "$sampler"
+    fi
+    stop "$tracer_pid"
+}
+in_sessions() { local n; for n in "${sessions[@]}"; do [[ $n == "$1" ]] && return 0; done; return 1; }
+# The paced and flat-out loads under the running consumer $tracer_pid.
+consumer_load() { # NAME OUT ERR
+    local name=$1 o=$2 e=$3 c0 c1 lines n th
+    : >"$o"
+    c0=$(cpu_ticks "$tracer_pid")
+    "$storm" "$dev" 1 "$paced_n" "$paced_rate" >/dev/null
+    quiet "$o" "$quiet_s"
+    c1=$(cpu_ticks "$tracer_pid")
+    lines=$(wc -l <"$o")
+    n=$(grep -cF "$load_comm" "$o" || true)
+    ((n > 0)) || die "$name printed nothing of the paced load: $(tail -n 5 "$e")"
+    record "cpu_${name}_us" "$(awk -v t=$((c1 - c0)) -v hz="$clk_tck" -v l="$lines" 'BEGIN { printf "%.2f", t * 1e6 / hz / l }')"
+    record "paced_${name}_share" "$(awk -v p="$n" -v n="$paced_n" 'BEGIN { print p / n }')"
+    for th in 1 4; do
+        : >"$o"
+        "$storm" "$dev" "$th" "$n_storm" >/dev/null
+        quiet "$o" "$quiet_s"
+        n=$(grep -cF "$load_comm" "$o" || true)
+        record "share${th}_${name}" "$(awk -v p="$n" -v n="$n_storm" 'BEGIN { print p / n }')"
+    done
+}
+
+# One step of the zero-loss climb: a fresh consumer (ours with its default
+# output and buffer, or the C one), N ops at RATE from two ethtool_storm
+# threads, spaced ops on every CPU (they make a perf buffer tell its last
+# losses), then until its output stops growing, SIGTERM. Sets z_printed (of
+# this load) and z_lost (of all events: ours: the "Lost N events" lines; the
+# C consumer: counters.dropped).
+climb_step() { # NAME RATE N
+    local name=$1 rate=$2 n=$3 o=$tmp/z.out e=$tmp/z.err cpu
+    consumer_cmd "$name"
+    launch "$([[ $name == ours ]] && echo ours || echo other)" "$o" "$e" "${cmd[@]}"
+    sleep "$settle"
+    : >"$o"
+    "$storm" "$dev" 2 "$n" "$rate" >/dev/null
+    for ((cpu = 0; cpu < ncpu; cpu++)); do
+        taskset -c "$cpu" "$storm" "$dev" 1 5 100 >/dev/null
+    done
+    quiet "$o" "$quiet_s"
+    stop "$tracer_pid"
+    z_printed=$(grep -cF "$load_comm" "$o" || true)
+    if [[ $name == ours ]]; then
+        z_lost=$(sed -n 's/.*Lost \([0-9]*\) events.*/\1/p' "$e" | awk '{ s += $1 } END { print s + 0 }')
+    else
+        z_lost=$(sed -n 's/^lost \([0-9]*\).*/\1/p' "$e")
+        [[ -n $z_lost ]] || die "the C consumer reported no count: $(cat "$e")"
+    fi
+}
+
+# One scrape by Debian's prometheus-node-exporter (--collector.ethtool) of
+# $scrape_ifaces veth interfaces in a namespace of their own, under ours with
+# its default output and buffer, run in that namespace too and watching it
+# only (--netns: the host's other ethtool users stay out of the burst). The
+# ioctls the exporter issued are counted in the kernel by a bpftrace map (no
+# buffer, no loss).
+scrape() {
+    local ns=etsnbench$$ port=$((19400 + $$ % 500)) i o=$tmp/scrape.out e=$tmp/scrape.err exp counter inode
+    local exporter
+    exporter=$(command -v prometheus-node-exporter) || die "prometheus-node-exporter is missing"
+    command -v curl >/dev/null || die "curl is missing"
+    ip netns add "$ns"
+    scrape_ns=$ns
+    ip -n "$ns" link set lo up
+    for ((i = 0; i < scrape_ifaces / 2; i++)); do echo "link add etsns${i}a type veth peer name etsns${i}b"; done >"$tmp/batch"
+    ip -n "$ns" -batch "$tmp/batch"
+    inode=$(stat -L -c %i "/run/netns/$ns")
+    ip netns exec "$ns" "$exporter" --web.listen-address="127.0.0.1:$port" \
+        --collector.disable-defaults --collector.ethtool >"$tmp/exporter.log" 2>&1 &
+    exp=$!
+    pids+=("$exp")
+    get() { ip netns exec "$ns" curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"; }
+    for ((i = 0; i < 100; i++)); do get && break; sleep 0.1; done # also warms it up
+    get || die "the exporter does not answer: $(cat "$tmp/exporter.log")"
+    : >"$tmp/counter.out"
+    bpftrace -e "tracepoint:raw_syscalls:sys_enter /pid == $exp && args->id == 16 && args->args[1] == 0x8946/ { @issued = count(); }" \
+        >"$tmp/counter.out" 2>&1 &
+    counter=$!
+    pids+=("$counter")
+    for ((i = 0; i < patience * 10; i++)); do grep -q '^Attaching' "$tmp/counter.out" && break; sleep 0.1; done
+    sleep 1
+    first_re="^etsns0a " tick_ns=$ns tick_dev=etsns0a
+    launch ours "$o" "$e" ip netns exec "$ns" "$root/ethtoolsnoop" --backend "$backend" --netns "$inode"
+    tick_ns= tick_dev=
+    sleep "$settle"
+    : >"$o"
+    get || die "the scrape failed"
+    quiet "$o" "$quiet_s"
+    stop "$tracer_pid"
+    kill -INT "$counter"
+    wait "$counter" || true
+    forget "$counter"
+    s_issued=$(sed -n 's/^@issued: \([0-9]*\)/\1/p' "$tmp/counter.out")
+    [[ -n $s_issued ]] || die "the scrape's ioctls were not counted: $(cat "$tmp/counter.out")"
+    s_printed=$(grep -cF prometheus-nod "$o" || true)
+    s_lost=$(sed -n 's/.*Lost \([0-9]*\) events.*/\1/p' "$e" | awk '{ s += $1 } END { print s + 0 }')
+    stop "$exp"
+    ip netns del "$ns"
+    scrape_ns=
+}
+
 status=0
 for backend in "$@"; do
     btprog=$(bt_program "$backend")
@@ -315,6 +506,11 @@ for backend in "$@"; do
         esac
         for b in $order; do block "$b"; done
         echo "   round $((r + 1)) done" >&2
+    done
+    for name in "${sessions[@]}"; do
+        [[ $name == ours || $name == bt ]] && continue # done in the blocks
+        session "$name"
+        echo "   consumer $name done" >&2
     done
 
     printf '\n%s backend, %s (%s):\n' "$backend" "$(uname -r)" "$([[ -n $vm ]] && echo "qemu TCG guest: only ratios mean anything" || echo host)"
@@ -386,6 +582,41 @@ for backend in "$@"; do
         fi
         ((lost > 0)) || echo "    (no loss even with one page: the accounting check did not run)"
         record lost_check "$n:$printed:$lost"
+    fi
+
+    if ((${#sessions[@]})); then
+        printf '  consumers: CPU per event at a paced %s/s (%s ops, one thread); share of a flat-out %s-op storm printed\n' \
+            "$paced_rate" "$paced_n" "$n_storm"
+        printf '    %-10s %9s %11s %9s %9s %9s\n' consumer "ready s" "cpu us/ev" "paced %" "1 thr %" "4 thr %"
+        for name in "${sessions[@]}"; do
+            awk -v n="$name" -v b="$backend" '$1 == b { v[$2] = $3 } END {
+                printf "    %-10s %9.3f %11.2f %9.1f %9.1f %9.1f\n", n, v["ready_" n "_first"], v["cpu_" n "_us"],
+                    100 * v["paced_" n "_share"], 100 * v["share1_" n], 100 * v["share4_" n] }' "$results"
+        done
+    fi
+    for name in ours c; do
+        ((${#climb_rates[@]})) || break
+        best=0
+        for rate in "${climb_rates[@]}"; do
+            n=$(awk -v r="$rate" -v s="$climb_secs" 'BEGIN { print r * s }')
+            climb_step "$name" "$rate" "$n"
+            expected=$((n + 5 * ncpu))
+            printf '    %-4s two producers at %7s/s: ops %7s  printed %7s  lost %6s\n' "$name" "$rate" "$expected" "$z_printed" "$z_lost"
+            record "climb_step_$name" "$rate:$expected:$z_printed:$z_lost"
+            # Lost counts every user's events (the host's other ethtool users
+            # share the buffer), so zero loss of this load is all of it printed.
+            ((z_printed + z_lost >= expected)) || echo "    ($name: $((expected - z_printed - z_lost)) ops neither printed nor reported lost)"
+            ((z_printed == expected)) || break
+            best=$rate
+        done
+        record "climb_zero_loss_$name" "$best"
+        echo "    $name: highest two-producer rate with zero loss: $best/s"
+    done
+    if ((scrape_ifaces)); then
+        scrape
+        printf '  scrape of %s interfaces (node_exporter --collector.ethtool) under ours: ioctls %s, printed %s, lost %s\n' \
+            "$scrape_ifaces" "$s_issued" "$s_printed" "$s_lost"
+        record scrape "$scrape_ifaces:$s_issued:$s_printed:$s_lost"
     fi
 
     rss=$(sort -n "$tmp/rss" | tail -n1) hwm=$(sort -n "$tmp/hwm" | tail -n1)

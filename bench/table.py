@@ -21,7 +21,7 @@ for d in dirs:
 f = lambda v, k: float(v[k])
 rows = [  # label, target text, value, ok (None: not judged), judged on the host only
     ("ready: ours 'Tracing' line (s)", "<= 0.5", lambda v: f(v, "ready_ours_line"), lambda x: x <= 0.5, True),
-    ("ready: ours first event (s)", "", lambda v: f(v, "ready_ours_first"), None, False),
+    ("ready: ours first event (s)", "aim 0.25", lambda v: f(v, "ready_ours_first"), None, False),
     ("ready: bpftrace first event (s)", "", lambda v: f(v, "ready_bt_first"), None, False),
     ("ready: ours line / bpftrace", "<= 0.3", lambda v: f(v, "ready_ours_line") / f(v, "ready_bt_first"), lambda x: x <= 0.3, False),
 ]
@@ -36,6 +36,29 @@ for loop, name in (("eth", "GDRVINFO"), ("genl", "LINKINFO_GET")):
          lambda v, l=loop: (f(v, f"cost_{l}_ours") - f(v, f"cost_{l}_off")) / (f(v, f"cost_{l}_bt") - f(v, f"cost_{l}_off")),
          lambda x: x <= 1.2, False),
     ]
+names = (("ours", "ours"), ("json", "ours --json"), ("one", "one-liner"), ("bt", "bpftrace full"), ("c", "C consumer"))
+rows += [
+    ("ready: one-liner first event (s)", "", lambda v: f(v, "ready_one_first"), None, False),
+    ("ready: ours first event / one-liner", "<= 1", lambda v: f(v, "ready_ours_first") / f(v, "ready_one_first"),
+     lambda x: x <= 1, False),
+]
+rows += [(f"cpu/event paced, {t} (us)", "", lambda v, n=n: f(v, f"cpu_{n}_us"), None, False) for n, t in names]
+rows += [(f"cpu/event, {t} / C consumer", "<= 1.5" if n == "ours" else "",
+          lambda v, n=n: f(v, f"cpu_{n}_us") / f(v, "cpu_c_us"), (lambda x: x <= 1.5) if n == "ours" else None, False)
+         for n, t in names[:4]]
+for th, target, ok in ((1, "100", lambda x: x >= 100), (4, ">= 95", lambda x: x >= 95)):
+    rows += [(f"flat-out {th} thr printed, {t} (%)", target if n == "ours" else "",
+              lambda v, n=n, th=th: 100 * f(v, f"share{th}_{n}"), ok if n == "ours" else None, False) for n, t in names]
+scrape = lambda v, i: float(v["scrape"].split(":")[i])
+rows += [
+    ("2 producers: zero-loss rate, ours (/s)", ">= 150000", lambda v: f(v, "climb_zero_loss_ours"), lambda x: x >= 150000, True),
+    ("2 producers: zero-loss rate, C (/s)", "", lambda v: f(v, "climb_zero_loss_c"), None, True),
+    ("scrape: interfaces", "", lambda v: scrape(v, 0), None, True),
+    ("scrape: ioctls issued", "", lambda v: scrape(v, 1), None, True),
+    ("scrape: printed by ours", "", lambda v: scrape(v, 2), None, True),
+    ("scrape: lost reported by ours (any)", "", lambda v: scrape(v, 3), None, True),
+    ("scrape: issued - printed", "0", lambda v: scrape(v, 1) - scrape(v, 2), lambda x: x == 0, True),
+]
 rows += [
     ("unrelated ioctl: ours / none", "", lambda v: f(v, "cost_ioctl_ours") / f(v, "cost_ioctl_off"), None, False),
     ("unrelated ioctl: ours / bpftrace", "", lambda v: f(v, "cost_ioctl_ours") / f(v, "cost_ioctl_bt"), None, False),
