@@ -23,7 +23,6 @@ final class QuickArgs {
     static Main parse(String... args) {
         Main m = new Main();
         m.backend = "auto"; // the @Option defaults
-        m.bufferPages = 64;
         List<Integer> pids = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
