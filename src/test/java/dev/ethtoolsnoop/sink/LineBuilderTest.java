@@ -96,6 +96,15 @@ class LineBuilderTest {
     }
 
     @Test
+    void headerIsWhatStringFormatPrinted() {
+        assertEquals(String.format(FORMAT, "Interface", "PID:Process", "IOCTL_CMD/GENL_CMD", "LAT(ms)", "RET",
+                "ethtool args"), TableSink.HEADER);
+        ByteArrayOutputStream t = new ByteArrayOutputStream();
+        new TableSink(new PrintStream(t, false, StandardCharsets.UTF_8), true, 100);
+        assertEquals(String.format("%-12s ", "TIME") + TableSink.HEADER + "\n", t.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void tableAndJsonAreWhatStringFormatPrinted() {
         Random r = new Random(42);
         for (int i = 0; i < 20_000; i++) {
