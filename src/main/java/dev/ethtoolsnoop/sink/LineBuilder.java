@@ -86,12 +86,27 @@ final class LineBuilder {
             v = -v;
         }
         int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
-            digits++;
+        if (v <= Integer.MAX_VALUE) {
+            for (int t = (int) v; t >= 10; t /= 10) {
+                digits++;
+            }
+        } else {
+            for (long t = v; t >= 10; t /= 10) {
+                digits++;
+            }
         }
-        for (int i = len + digits - 1; i >= len; i--) {
-            buf[i] = (byte) ('0' + v % 10);
-            v /= 10;
+        if (v <= Integer.MAX_VALUE) {
+            // int division: C1 calls into the runtime for every long one
+            int iv = (int) v;
+            for (int i = len + digits - 1; i >= len; i--) {
+                buf[i] = (byte) ('0' + iv % 10);
+                iv /= 10;
+            }
+        } else {
+            for (int i = len + digits - 1; i >= len; i--) {
+                buf[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
         }
         len += digits;
         chars += digits;
