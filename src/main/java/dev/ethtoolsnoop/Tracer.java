@@ -111,6 +111,7 @@ final class Tracer {
         try (PerfBuffer buffer = probes.openPerfBuffer(bufferPages, sample -> take(EventDecoder.decode(sample)),
                 count -> LOG.debug("perf buffer lost {} records (counted by the probes)", count))) {
             onReady.run();
+            Probes.releaseSetupMemory();
             long nextCheck = 0;
             while (!stopRequested) {
                 int n = buffer.poll(POLL_MS);
