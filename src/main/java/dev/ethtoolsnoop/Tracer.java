@@ -27,6 +27,17 @@ final class Tracer {
     private static final Logger LOG = LoggerFactory.getLogger(Tracer.class);
     private static final int POLL_MS = 100;
     /**
+     * After a wake-up that brought only a few events, wait this long for more
+     * before handling them: the kernel wakes us for every event, and at a
+     * paced 10k/s each wake-up would carry one or two, so the per-wake-up
+     * work (a flush, an epoll) would cost more than the events. A batch this
+     * small means we keep up, and 2 ms of events fit the buffer many times.
+     */
+    private static final long GATHER_MS = 2;
+    private static final int SMALL_BATCH = 64;
+    /** Drop counter and stdout's reader: looked at this often, not per wake-up (each is a syscall). */
+    private static final long CHECK_EVERY_NS = 100_000_000L;
+    /**
      * Final drain: the probes are detached by then, so the rings only empty;
      * a wait this long with nothing arriving means every wake-up the kernel
      * still owed (they come from irq_work, a little after the write) has come.
@@ -100,15 +111,28 @@ final class Tracer {
         try (PerfBuffer buffer = probes.openPerfBuffer(bufferPages, sample -> take(EventDecoder.decode(sample)),
                 count -> LOG.debug("perf buffer lost {} records (counted by the probes)", count))) {
             onReady.run();
+            Probes.releaseSetupMemory();
+            long nextCheck = 0;
             while (!stopRequested) {
-                buffer.poll(POLL_MS);
-                answers.release(System.nanoTime(), this::emit);
-                enricher.tick();
-                reportDropped();
-                if (!sink.flush() || outputGone.getAsBoolean()) {
-                    return; // the reader went away: nothing more can be shown
+                int n = buffer.poll(POLL_MS);
+                if (n > 0 && n < SMALL_BATCH) {
+                    gather();
+                    n += buffer.poll(0);
                 }
-                if ((maxCount > 0 && emitted >= maxCount) || System.nanoTime() >= deadlineNanos) {
+                long now = System.nanoTime();
+                answers.release(now, this::emit);
+                enricher.tick();
+                if (n == 0 || now >= nextCheck) {
+                    nextCheck = now + CHECK_EVERY_NS;
+                    reportDropped();
+                    if (outputGone.getAsBoolean()) {
+                        return; // the reader went away: nothing more can be shown
+                    }
+                }
+                if (!sink.flush()) {
+                    return;
+                }
+                if ((maxCount > 0 && emitted >= maxCount) || now >= deadlineNanos) {
                     break;
                 }
             }
@@ -128,6 +152,14 @@ final class Tracer {
         }
         sink.finish();
         sink.flush();
+    }
+
+    private static void gather() {
+        try {
+            Thread.sleep(GATHER_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void take(Event e) {

@@ -42,6 +42,15 @@ class MainTest {
     }
 
     @Test
+    void defaultBufferHoldsAScrapeBurstPerCpuAndStays16MiBOnManyCpus() {
+        assertEquals(256, Main.defaultBufferPages(1));
+        assertEquals(256, Main.defaultBufferPages(16));
+        assertEquals(128, Main.defaultBufferPages(32));
+        assertEquals(64, Main.defaultBufferPages(64));
+        assertEquals(64, Main.defaultBufferPages(512));
+    }
+
+    @Test
     void unknownFlagIsAUsageErrorWithoutAStackTrace() {
         Run r = run("--no-such-flag");
         assertEquals(2, r.code());

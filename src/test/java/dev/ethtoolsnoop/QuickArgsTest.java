@@ -48,7 +48,7 @@ class QuickArgsTest {
         if (t == List.class) {
             return "42";
         }
-        if (t == int.class || t == long.class || t == Long.class) {
+        if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
             return "64";
         }
         if (t == double.class || t == Double.class) {

@@ -19,8 +19,11 @@ public enum Backend {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** values() clones its array on every call: once per event was too often. */
+    private static final Backend[] ALL = values();
+
     static Backend of(int code) {
-        for (Backend b : values()) {
+        for (Backend b : ALL) {
             if (b.code == code) {
                 return b;
             }

@@ -24,8 +24,11 @@ public enum Kind {
         return label;
     }
 
+    /** values() clones its array on every call: once per event was too often. */
+    private static final Kind[] ALL = values();
+
     static Kind of(int code) {
-        for (Kind k : values()) {
+        for (Kind k : ALL) {
             if (k.code == code) {
                 return k;
             }

@@ -59,4 +59,24 @@ public final class Limits {
         }
         return "?";
     }
+
+    /**
+     * CPUs the kernel may have, as /sys/devices/system/cpu/possible lists
+     * them ("0-63", "0,2-5"): libbpf opens a perf ring for each. Without
+     * sysfs, what the JVM sees.
+     */
+    public static int possibleCpus() {
+        try {
+            int n = 0;
+            for (String range : java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/sys/devices/system/cpu/possible")).trim().split(",")) {
+                int dash = range.indexOf('-');
+                n += dash < 0 ? 1
+                        : Integer.parseInt(range.substring(dash + 1)) - Integer.parseInt(range.substring(0, dash)) + 1;
+            }
+            return Math.max(n, 1);
+        } catch (java.io.IOException | RuntimeException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+    }
 }

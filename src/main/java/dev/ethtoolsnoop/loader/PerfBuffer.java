@@ -17,6 +17,12 @@ import java.util.function.LongConsumer;
  */
 public final class PerfBuffer implements AutoCloseable {
     private static final int EINTR = 4;
+    /**
+     * All of memory, made once: a sample's bytes are sliced out of it.
+     * reinterpret() per sample would be a restricted, caller-sensitive call,
+     * and without C2 finding its caller walks the stack every time.
+     */
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment pb;
@@ -29,7 +35,7 @@ public final class PerfBuffer implements AutoCloseable {
                 return;
             }
             try {
-                onSample.accept(data.reinterpret(Integer.toUnsignedLong(size)));
+                onSample.accept(ALL.asSlice(data.address(), Integer.toUnsignedLong(size)));
             } catch (RuntimeException e) {
                 pending = e;
             }

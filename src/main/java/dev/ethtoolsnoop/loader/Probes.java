@@ -79,6 +79,18 @@ public final class Probes implements AutoCloseable {
         return counters.get(ValueLayout.JAVA_LONG, CountersLayout.INFLIGHT);
     }
 
+    /**
+     * Setup parsed megabytes of kernel BTF (ours and libbpf's) that are
+     * garbage once the probes are attached: gives the memory back before the
+     * long run. Tracing does this after its ready line, not before: a full GC
+     * and malloc_trim cost a cold start tens of milliseconds, and the buffer
+     * holds what arrives meanwhile.
+     */
+    public static void releaseSetupMemory() {
+        System.gc();
+        Native.releaseFreeNativeMemory();
+    }
+
     public PerfBuffer openPerfBuffer(int pagesPerCpu, Consumer<MemorySegment> onSample, LongConsumer onLost)
             throws LibbpfException {
         return new PerfBuffer(obj.mapFd("events"), pagesPerCpu, onSample, onLost);
@@ -249,10 +261,6 @@ public final class Probes implements AutoCloseable {
             for (String prog : plan.beginPrograms()) {
                 entryFds.add(obj.programFd(prog));
             }
-            // Setup parsed megabytes of kernel BTF (ours and libbpf's) that are
-            // garbage now: give the memory back before the long run starts.
-            System.gc();
-            Native.releaseFreeNativeMemory();
             return new Probes(obj, backend, new EntrySkips(entryFds));
         } catch (LibbpfException | RuntimeException e) {
             obj.close();

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.sink;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One output line built straight as UTF-8 bytes, reused from line to line:
+ * what String.format, string concatenation and PrintStream's encoder cost
+ * per event was most of the tracer's CPU. Widths count chars (UTF-16
+ * units), as String.format's did, so columns stay what they were.
+ */
+final class LineBuilder {
+    private byte[] buf = new byte[512];
+    private int len;
+    /** Chars (not bytes) appended since {@link #mark()}. */
+    private int chars;
+
+    void reset() {
+        len = 0;
+        chars = 0;
+    }
+
+    int length() {
+        return len;
+    }
+
+    /** Starts counting the chars of a column. */
+    void mark() {
+        chars = 0;
+    }
+
+    private void ensure(int more) {
+        if (len + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+    }
+
+    LineBuilder ascii(char c) {
+        ensure(1);
+        buf[len++] = (byte) c;
+        chars++;
+        return this;
+    }
+
+    LineBuilder spaces(int n) {
+        if (n > 0) {
+            ensure(n);
+            Arrays.fill(buf, len, len + n, (byte) ' ');
+            len += n;
+            chars += n;
+        }
+        return this;
+    }
+
+    /** Any string, UTF-8 encoded as PrintStream(UTF-8) would. */
+    LineBuilder str(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                // rare: names are ASCII; the encoder handles the rest exactly
+                byte[] tail = s.substring(i).getBytes(StandardCharsets.UTF_8);
+                ensure(tail.length);
+                System.arraycopy(tail, 0, buf, len, tail.length);
+                len += tail.length;
+                chars += n;
+                return this;
+            }
+            buf[len++] = (byte) c;
+        }
+        chars += n;
+        return this;
+    }
+
+    LineBuilder num(long v) {
+        if (v == Long.MIN_VALUE) {
+            return str(Long.toString(v));
+        }
+        ensure(20);
+        if (v < 0) {
+            buf[len++] = '-';
+            chars++;
+            v = -v;
+        }
+        int digits = 1;
+        if (v <= Integer.MAX_VALUE) {
+            for (int t = (int) v; t >= 10; t /= 10) {
+                digits++;
+            }
+        } else {
+            for (long t = v; t >= 10; t /= 10) {
+                digits++;
+            }
+        }
+        if (v <= Integer.MAX_VALUE) {
+            // int division: C1 calls into the runtime for every long one
+            int iv = (int) v;
+            for (int i = len + digits - 1; i >= len; i--) {
+                buf[i] = (byte) ('0' + iv % 10);
+                iv /= 10;
+            }
+        } else {
+            for (int i = len + digits - 1; i >= len; i--) {
+                buf[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+        }
+        len += digits;
+        chars += digits;
+        return this;
+    }
+
+    /** Bytes known to be printable ASCII. */
+    LineBuilder bytes(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, len, b.length);
+        len += b.length;
+        chars += b.length;
+        return this;
+    }
+
+    /** Pads the column begun at {@link #mark()} with spaces to width chars (String.format's %-Ns). */
+    LineBuilder padTo(int width) {
+        return spaces(width - chars);
+    }
+
+    /**
+     * Right-aligns to width chars what was appended since byte position
+     * start, which must be ASCII (String.format's %Ns).
+     */
+    LineBuilder alignRight(int start, int width) {
+        int n = len - start;
+        int pad = width - n;
+        if (pad > 0) {
+            ensure(pad);
+            System.arraycopy(buf, start, buf, start + pad, n);
+            Arrays.fill(buf, start, start + pad, (byte) ' ');
+            len += pad;
+            chars += pad;
+        }
+        return this;
+    }
+
+    /** Drops trailing spaces (only ever ASCII spaces are there to drop). */
+    void stripTrailingSpaces() {
+        while (len > 0 && buf[len - 1] == ' ') {
+            len--;
+        }
+    }
+
+    /** The line and its newline, in one write. */
+    void writeLine(PrintStream out) {
+        ensure(1);
+        buf[len++] = '\n';
+        out.write(buf, 0, len);
+    }
+
+    @Override
+    public String toString() {
+        return new String(buf, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /** Printable ASCII other than the backslash: shown as is by every escaping here. */
+    static boolean plain(byte[] raw) {
+        for (byte b : raw) {
+            if (b < 0x20 || b > 0x7e || b == '\\' || b == '"') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Only chars String.json and the terminal both keep as they are. */
+    static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '\\' || c == '"') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ethtoolsnoop.sink;
+
+import dev.ethtoolsnoop.decode.Backend;
+import dev.ethtoolsnoop.decode.Kind;
+import dev.ethtoolsnoop.enrich.Operation;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The sinks format into bytes without String.format; this pins their output
+ * to what the String.format versions (kept here as the reference) printed,
+ * byte for byte, over random names, hostile bytes and odd numbers.
+ */
+class LineBuilderTest {
+    private static final String FORMAT = "%-20s %-40s %-36s %9s %5s %s";
+    private static final byte[] ETHTOOL = "ethtool".getBytes(StandardCharsets.US_ASCII);
+
+    static String referenceTable(Operation op, long ownNetns) {
+        String name = op.ifname().length == 0 ? "-" : Text.forTerminal(op.ifname());
+        String iface = op.netns() != ownNetns && op.netns() != 0 ? name + "@netns:" + op.netns() : name;
+        String process = op.pid() + ":" + Text.forTerminal(op.comm());
+        if (Arrays.equals(op.comm(), ETHTOOL)) {
+            process += "(parent " + op.ppid() + ":" + Text.forTerminal(op.pcomm()) + ")";
+        }
+        return String.format(FORMAT, iface, process, op.command(), String.format("%.3f", op.latencyNs() / 1e6),
+                op.ret() == null ? "?" : op.ret(), String.join(", ", op.args())).stripTrailing() + "\n";
+    }
+
+    static String referenceJson(Operation op) {
+        return "{\"ts_ns\":" + op.timeNs()
+                + ",\"backend\":" + Text.json(op.backend().label())
+                + ",\"kind\":" + Text.json(op.kind().label())
+                + ",\"ifname\":" + Text.json(op.ifname())
+                + ",\"ifindex\":" + op.ifindex()
+                + ",\"netns\":" + op.netns()
+                + ",\"pid\":" + op.pid()
+                + ",\"tid\":" + op.tid()
+                + ",\"comm\":" + Text.json(op.comm())
+                + ",\"ppid\":" + op.ppid()
+                + ",\"pcomm\":" + Text.json(op.pcomm())
+                + ",\"cmd\":" + (op.cmd() == null ? "null" : Integer.toUnsignedLong(op.cmd()))
+                + ",\"cmd_name\":" + Text.json(op.cmdName())
+                + ",\"sub_cmd\":" + (op.subCmd() == null ? "null" : Integer.toUnsignedLong(op.subCmd()))
+                + ",\"sub_cmd_name\":" + Text.json(op.subCmdName())
+                + ",\"args\":[" + op.args().stream().map(Text::json).collect(Collectors.joining(",")) + "]"
+                + ",\"latency_ns\":" + op.latencyNs()
+                + ",\"ret\":" + op.ret()
+                + "}\n";
+    }
+
+    private static final String[] PIECES = {"eth0", "ethtool", "a", "", " ", "  x ", "\\", "\"", "\t", "\n", "\u001b[31m",
+            "é", "\u2028", "\u3000", "\u00a0", "😀", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+
+    private static byte[] name(Random r) {
+        if (r.nextInt(5) == 0) {
+            byte[] b = new byte[r.nextInt(16)];
+            r.nextBytes(b);
+            return b;
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = r.nextInt(3); i >= 0; i--) {
+            s.append(PIECES[r.nextInt(PIECES.length)]);
+        }
+        return s.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String string(Random r) {
+        return new String(name(r), StandardCharsets.UTF_8);
+    }
+
+    private static Operation random(Random r) {
+        long[] latencies = {0, 1, 499, 500, 1499, 1500, 999_999, 1_000_000, 1_234_567, 99_999_999_999L,
+                r.nextLong(0, 1L << 40), r.nextInt(10_000_000)};
+        List<String> args = new ArrayList<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            args.add(r.nextBoolean() ? "-i|--driver" : string(r));
+        }
+        boolean sub = r.nextBoolean();
+        return new Operation(r.nextLong(), Backend.values()[r.nextInt(3)], Kind.values()[r.nextInt(3)], name(r),
+                r.nextInt(), r.nextBoolean() ? 100 : r.nextLong(0, 1L << 32), r.nextInt(), r.nextInt(),
+                r.nextBoolean() ? ETHTOOL : name(r), r.nextInt(), name(r),
+                r.nextBoolean() ? null : r.nextInt(), r.nextBoolean() ? "ETHTOOL_GDRVINFO" : string(r),
+                sub ? r.nextInt() : null, sub ? (r.nextBoolean() ? "ETHTOOL_GCOALESCE" : string(r)) : null,
+                args, latencies[r.nextInt(latencies.length)], r.nextInt(4) == 0 ? null : r.nextInt(-200, 2));
+    }
+
+    @Test
+    void headerIsWhatStringFormatPrinted() {
+        assertEquals(String.format(FORMAT, "Interface", "PID:Process", "IOCTL_CMD/GENL_CMD", "LAT(ms)", "RET",
+                "ethtool args"), TableSink.HEADER);
+        ByteArrayOutputStream t = new ByteArrayOutputStream();
+        new TableSink(new PrintStream(t, false, StandardCharsets.UTF_8), true, 100);
+        assertEquals(String.format("%-12s ", "TIME") + TableSink.HEADER + "\n", t.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void tableAndJsonAreWhatStringFormatPrinted() {
+        Random r = new Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            Operation op = random(r);
+            ByteArrayOutputStream t = new ByteArrayOutputStream();
+            TableSink table = new TableSink(new PrintStream(t, false, StandardCharsets.UTF_8), false, 100);
+            t.reset(); // the header
+            table.accept(op);
+            table.flush();
+            assertEquals(referenceTable(op, 100), t.toString(StandardCharsets.UTF_8), op.toString());
+            ByteArrayOutputStream j = new ByteArrayOutputStream();
+            JsonSink json = new JsonSink(new PrintStream(j, false, StandardCharsets.UTF_8));
+            json.accept(op);
+            json.flush();
+            assertEquals(referenceJson(op), j.toString(StandardCharsets.UTF_8), op.toString());
+        }
+    }
+}
