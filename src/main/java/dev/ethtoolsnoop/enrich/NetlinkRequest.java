@@ -60,7 +60,9 @@ public record NetlinkRequest(int cmd, int seq, byte[] ifname, int ifindex) {
             }
             long next = (long) pos + align4(len);
             if (next >= sent.length) {
-                return new Batch(requests, next > sent.length);
+                // the copy ends inside this message (a large SET request, say):
+                // nothing says another one follows it
+                return new Batch(requests, false);
             }
             pos = (int) next;
         }
@@ -69,8 +71,8 @@ public record NetlinkRequest(int cmd, int seq, byte[] ifname, int ifindex) {
     }
 
     /**
-     * @param truncated the copy ended inside the send: messages after the
-     *                  last one listed may exist and are not known
+     * @param truncated another message begins where the copy ends: it, and
+     *                  any after it, are not known
      */
     public record Batch(List<NetlinkRequest> requests, boolean truncated) {
     }

@@ -119,5 +119,9 @@ class AnswersTest {
         NetlinkRequest.Batch cut = NetlinkRequest.parseAll(Arrays.copyOf(both, a.length + 10));
         assertEquals(1, cut.requests().size());
         assertTrue(cut.truncated());
+        // one message longer than the copy (a large SET request): nothing more is known to follow
+        NetlinkRequest.Batch longOne = NetlinkRequest.parseAll(Arrays.copyOf(a, a.length - 4));
+        assertEquals(1, longOne.requests().size());
+        assertEquals(false, longOne.truncated());
     }
 }
