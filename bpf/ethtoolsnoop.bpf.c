@@ -172,15 +172,24 @@ struct sock_key {
 };
 
 /*
- * Syscall backend: sockets an ethtool request went out on, with when; their
- * reads within ANSWER_WINDOW_NS are looked at. LRU: a process that never
- * reads its answers cannot fill it.
+ * Syscall backend: a socket an ethtool request went out on. Its reads within
+ * ANSWER_WINDOW_NS of the last send are looked at, and the first answer per
+ * sequence number is handed over: a GET's reply carries the result, and the
+ * ACK after it (same nlmsg_seq) would only repeat it, at the cost of another
+ * record per operation.
  */
+struct answer_state {
+	__u64 sent_ns;     /* the last send */
+	__u32 handed_seq;  /* nlmsg_seq of the last answer handed over */
+	__u32 handed;      /* an answer was handed over since that send */
+};
+
+/* LRU: a process that never reads its answers cannot fill it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, struct sock_key);
-	__type(value, __u64);
+	__type(value, struct answer_state);
 } awaiting SEC(".maps");
 
 /* A read in progress on an awaiting socket, per thread: where the answer lands. */
@@ -722,10 +731,11 @@ static __always_inline void sendmsg_enter(__u64 fd, __u64 msg_user)
 static __always_inline void await_answer(struct pending *p)
 {
 	struct sock_key k = { .tgid = p->ev.tgid, .fd = p->ev.sock_fd };
-	__u64 now = bpf_ktime_get_ns();
+	/* a new send: answers to it are new, even with a sequence number used before */
+	struct answer_state st = { .sent_ns = bpf_ktime_get_ns() };
 
 	p->ev.flags |= EVENT_F_AWAIT_REPLY;
-	bpf_map_update_elem(&awaiting, &k, &now, BPF_ANY);
+	bpf_map_update_elem(&awaiting, &k, &st, BPF_ANY);
 }
 
 static __always_inline void recv_enter(__u64 fd, __u64 buf, __u64 len)
@@ -733,11 +743,11 @@ static __always_inline void recv_enter(__u64 fd, __u64 buf, __u64 len)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct sock_key k = { .tgid = id >> 32, .fd = fd };
 	struct answer_read r = { .buf = buf, .len = len, .fd = fd };
-	__u64 *since = bpf_map_lookup_elem(&awaiting, &k);
+	struct answer_state *st = bpf_map_lookup_elem(&awaiting, &k);
 
-	if (!since)
+	if (!st)
 		return;
-	if (bpf_ktime_get_ns() - *since > ANSWER_WINDOW_NS) {
+	if (bpf_ktime_get_ns() - st->sent_ns > ANSWER_WINDOW_NS) {
 		bpf_map_delete_elem(&awaiting, &k);
 		return;
 	}
@@ -762,11 +772,16 @@ static __always_inline void recv_exit(void *ctx, long ret)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct answer_read *r = bpf_map_lookup_elem(&answer_reads, &id);
 	struct nl_answer_head h = {};
+	struct answer_state *st;
+	struct sock_key k;
 	struct event ev = {};
 	__u64 n;
 
 	if (!r)
 		return;
+	k.tgid = id >> 32;
+	k.fd = r->fd;
+	st = bpf_map_lookup_elem(&awaiting, &k);
 	n = (__u64)ret < r->len ? (__u64)ret : r->len;
 	if (ret >= NLMSG_HDRLEN && n >= NLMSG_HDRLEN &&
 	    bpf_probe_read_user(&h, NLMSG_HDRLEN, (void *)r->buf) == 0) {
@@ -774,6 +789,12 @@ static __always_inline void recv_exit(void *ctx, long ret)
 		    (n < sizeof(h) || bpf_probe_read_user(&h.error, sizeof(h.error),
 							  (void *)(r->buf + NLMSG_HDRLEN))))
 			goto out; /* an answer whose result cannot be read says nothing */
+		if (st && st->handed && st->handed_seq == h.nlmsg_seq)
+			goto out; /* the ACK after a reply, or a read again after MSG_PEEK */
+		if (st) {
+			st->handed_seq = h.nlmsg_seq;
+			st->handed = 1;
+		}
 		ev.ts_ns = bpf_ktime_get_ns();
 		ev.tgid = id >> 32;
 		ev.tid = (__u32)id;
