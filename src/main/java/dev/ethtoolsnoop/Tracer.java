@@ -121,9 +121,11 @@ final class Tracer {
                 }
                 long now = System.nanoTime();
                 answers.release(now, this::emit);
-                enricher.tick();
                 if (n == 0 || now >= nextCheck) {
                     nextCheck = now + CHECK_EVERY_NS;
+                    // link monitors only need draining before they overflow; a
+                    // lookup drains its own namespace first anyway
+                    enricher.tick();
                     reportDropped();
                     if (outputGone.getAsBoolean()) {
                         return; // the reader went away: nothing more can be shown
