@@ -68,14 +68,14 @@ public final class Limits {
     public static int possibleCpus() {
         try {
             int n = 0;
-            for (String range : java.nio.file.Files.readString(
-                    java.nio.file.Path.of("/sys/devices/system/cpu/possible")).trim().split(",")) {
+            for (String range : Files.readString(
+                    Path.of("/sys/devices/system/cpu/possible")).trim().split(",")) {
                 int dash = range.indexOf('-');
                 n += dash < 0 ? 1
                         : Integer.parseInt(range.substring(dash + 1)) - Integer.parseInt(range.substring(0, dash)) + 1;
             }
             return Math.max(n, 1);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return Runtime.getRuntime().availableProcessors();
         }
     }
