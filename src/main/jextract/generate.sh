@@ -36,6 +36,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function bpf_map_update_elem \
   --include-function bpf_map_lookup_elem \
   --include-function bpf_prog_load \
+  --include-function bpf_prog_test_run_opts \
   --include-function perf_buffer__new \
   --include-function perf_buffer__poll \
   --include-function perf_buffer__free \
@@ -58,6 +59,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-typedef perf_buffer_sample_fn \
   --include-typedef perf_buffer_lost_fn \
   --include-struct bpf_prog_load_opts \
+  --include-struct bpf_test_run_opts \
   --include-constant LIBBPF_WARN \
   --include-constant BPF_PROG_TYPE_TRACING \
   --include-constant BPF_TRACE_FENTRY \

@@ -1735,6 +1735,65 @@ public class Libbpf {
         }
     }
 
+    private static class bpf_prog_test_run_opts {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libbpf.C_INT,
+            Libbpf.C_INT,
+            Libbpf.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("bpf_prog_test_run_opts");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts)
+     * }
+     */
+    public static FunctionDescriptor bpf_prog_test_run_opts$descriptor() {
+        return bpf_prog_test_run_opts.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts)
+     * }
+     */
+    public static MethodHandle bpf_prog_test_run_opts$handle() {
+        return bpf_prog_test_run_opts.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts)
+     * }
+     */
+    public static MemorySegment bpf_prog_test_run_opts$address() {
+        return bpf_prog_test_run_opts.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts)
+     * }
+     */
+    public static int bpf_prog_test_run_opts(int prog_fd, MemorySegment opts) {
+        var mh$ = bpf_prog_test_run_opts.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_prog_test_run_opts", prog_fd, opts);
+            }
+            return (int)mh$.invokeExact(prog_fd, opts);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class __errno_location {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libbpf.C_POINTER    );
