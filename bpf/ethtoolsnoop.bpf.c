@@ -115,6 +115,29 @@ struct task_struct {
 
 struct sk_buff;
 
+struct list_head {
+	struct list_head *next;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	long counter;
+} atomic_long_t;
+
+struct mutex {
+	atomic_long_t owner; /* the owning task; the low bits are flags */
+	struct list_head wait_list;
+} __attribute__((preserve_access_index));
+
+struct mutex_waiter {
+	struct list_head list;
+	struct task_struct *task;
+} __attribute__((preserve_access_index));
+
+/* v7.1 ("locking/mutex: Remove the list_head from struct mutex"): the waiters' ring, by its first */
+struct mutex___first_waiter {
+	struct mutex_waiter *first_waiter;
+} __attribute__((preserve_access_index));
+
 const volatile struct config cfg SEC(".rodata.config") = {};
 
 #define SIOCETHTOOL 0x8946
@@ -123,11 +146,34 @@ const volatile struct config cfg SEC(".rodata.config") = {};
 #define NETLINK_GENERIC 16
 #define NLMSG_HDRLEN 16
 
+/*
+ * One stretch of an operation holding RTNL. Waits are accounted without
+ * walking the waiters when it ends: while an operation holds RTNL nobody
+ * else can take it, so every task waiting when the stretch began, or
+ * arriving during it, waits until it ends (or gives up: a killable wait).
+ * The waits inside the stretch then sum to
+ *   present * (end - start) + arrived * end - sum(arrival times)
+ * minus, per abandoned wait, end - (when it gave up).
+ */
+struct rtnl_stretch {
+	__u64 start;       /* when it took RTNL; 0: not holding, or not seen */
+	__u64 sum_arrival; /* sum of the arrivals' wait start times */
+	__u64 first_arrival;
+	__u64 released;    /* syscall backend: a waiter took RTNL after it, so it let go by then */
+	__u64 sum_gave_up; /* sum of the times abandoned waits ended */
+	__u32 present;     /* tasks waiting when it took RTNL */
+	__u32 arrived;     /* tasks that began to wait while it held RTNL */
+	__u32 gave_up;
+	__u32 longest_tgid; /* the earliest waiter: the queue's head, else the first arrival */
+	char longest_comm[TASK_COMM_LEN];
+};
+
 struct pending {
 	struct event ev;
 	__u8 payload[PAYLOAD_MAX];  /* syscall backend: netlink message prefix */
 	__u64 req;                  /* kprobe backend: ethnl_req_info * saved at parse entry */
 	__u64 useraddr;             /* ioctl: where the command word is, to read it again at exit */
+	struct rtnl_stretch rtnl;
 };
 
 /* The insert template: a struct pending is too big for the BPF stack. */
@@ -148,6 +194,9 @@ static const struct pending zero_pending;
  * lookup, and what is left after detaching was never finished either.
  * receiving: the same for reads of a netlink answer (syscall backend); not
  * operations, so never counted as lost.
+ * waits_lost: RTNL waits that could not be handed over: the perf buffer was
+ * full, or (RTNL_LOCK_PROBES, kprobe) the wait's return probe never ran,
+ * found when its thread waits again.
  */
 struct counters counters SEC(".data.counters") = {};
 
@@ -213,6 +262,276 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } events SEC(".maps");
 
+/* ---- RTNL: who waited while an operation held it ---- */
+
+/*
+ * Where rtnl_mutex is (0: unknown): user space writes it after load, from
+ * /proc/kallsyms or from the code of rtnl_lock(), which hands its address to
+ * mutex_lock() (peek_kernel below reads that code for it).
+ */
+struct rtnl_where {
+	__u64 mutex;
+};
+
+struct rtnl_where rtnl SEC(".data.rtnl") = {};
+
+/* A task waiting for RTNL, and who held it when the wait began. */
+struct rtnl_wait {
+	__u64 start;
+	__u64 holder_id;    /* the holder's pid_tgid; 0: not known */
+	__u64 holder_op_ts; /* the holder's ethtool operation (its ts_ns); 0: none */
+	__u32 holder_cmd;
+	__s32 holder_ifindex;
+	__u32 holder_netns;
+	__u8 holder_kind;
+	__u8 __pad[3];
+	char holder_comm[TASK_COMM_LEN];
+	char holder_ifname[IFNAME_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct rtnl_wait);
+} rtnl_waits SEC(".maps");
+
+/* A mutex's owner word is the task, with flags in its low bits. */
+#define MUTEX_FLAGS 0x07L
+
+static __always_inline struct task_struct *rtnl_owner(void)
+{
+	struct mutex *m = (struct mutex *)rtnl.mutex;
+	long owner = 0;
+
+	if (!m)
+		return NULL;
+	bpf_probe_read_kernel(&owner, sizeof(owner), &m->owner);
+	return (struct task_struct *)(owner & ~MUTEX_FLAGS);
+}
+
+/* pending is keyed by bpf_get_current_pid_tgid(): tgid << 32 | pid. */
+static __always_inline __u64 task_id(struct task_struct *t)
+{
+	return ((__u64)BPF_CORE_READ(t, tgid) << 32) | (__u32)BPF_CORE_READ(t, pid);
+}
+
+static __always_inline void leader_comm(struct task_struct *t, char *comm)
+{
+	bpf_probe_read_kernel(comm, TASK_COMM_LEN, &BPF_CORE_READ(t, group_leader)->comm);
+}
+
+/*
+ * The tasks queued on rtnl_mutex now (up to 64), and the first of them, the
+ * one that has waited longest. Only when an ethtool operation takes RTNL.
+ */
+static __always_inline __u32 rtnl_queue(struct rtnl_stretch *s)
+{
+	struct mutex *m = (struct mutex *)rtnl.mutex;
+	struct mutex___first_waiter *m2 = (void *)m;
+	struct list_head *head, *pos;
+	struct mutex_waiter *w;
+	__u32 n = 0;
+
+	if (!m)
+		return 0;
+	if (bpf_core_field_exists(m->wait_list)) {
+		/* a list with a head in the mutex: the waiters run from head->next back to head */
+		head = &m->wait_list;
+		pos = BPF_CORE_READ(m, wait_list.next);
+	} else if (bpf_core_field_exists(m2->first_waiter)) {
+		/* a ring of the waiters themselves: from the first around to it again */
+		w = BPF_CORE_READ(m2, first_waiter);
+		if (!w)
+			return 0;
+		head = (void *)w + bpf_core_field_offset(struct mutex_waiter, list);
+		pos = head;
+		n = 1;
+		s->longest_tgid = BPF_CORE_READ(w, task, tgid);
+		leader_comm(BPF_CORE_READ(w, task), s->longest_comm);
+		pos = BPF_CORE_READ(pos, next);
+	} else {
+		return 0;
+	}
+	for (int i = 0; i < 64; i++) {
+		if (!pos || pos == head)
+			break;
+		if (n == 0) {
+			w = (void *)pos - bpf_core_field_offset(struct mutex_waiter, list);
+			s->longest_tgid = BPF_CORE_READ(w, task, tgid);
+			leader_comm(BPF_CORE_READ(w, task), s->longest_comm);
+		}
+		n++;
+		pos = BPF_CORE_READ(pos, next);
+	}
+	return n;
+}
+
+/* The operation took RTNL at now. */
+static __always_inline void stretch_begin(struct pending *p, __u64 now)
+{
+	struct rtnl_stretch *s = &p->rtnl;
+
+	if (s->start)
+		return;
+	__builtin_memset(s, 0, sizeof(*s));
+	s->start = now;
+	s->present = rtnl_queue(s);
+}
+
+/*
+ * The operation let RTNL go at end (or ended): add the stretch to its
+ * figures. A stretch whose start was not seen (the syscall backend) counts
+ * only the waits that began inside it.
+ */
+static __always_inline void stretch_end(struct pending *p, __u64 end)
+{
+	struct rtnl_stretch *s = &p->rtnl;
+	__u64 total = 0, longest = 0, gone;
+
+	if (!s->start && !s->arrived)
+		return;
+	if (s->start && end > s->start) {
+		p->ev.rtnl_hold_ns += end - s->start;
+		total = (__u64)s->present * (end - s->start);
+		if (s->present)
+			longest = end - s->start;
+	}
+	if (s->arrived) {
+		total += (__u64)s->arrived * end - s->sum_arrival;
+		if (!longest && end > s->first_arrival)
+			longest = end - s->first_arrival;
+	}
+	gone = (__u64)s->gave_up * end - s->sum_gave_up;
+	total = total > gone ? total - gone : 0;
+	/* an arrival racing the release may start a hair after end: no wrap */
+	if ((__s64)total < 0)
+		total = 0;
+	p->ev.rtnl_waiters += s->present + s->arrived;
+	p->ev.rtnl_wait_ns += total;
+	if (longest > p->ev.rtnl_wait_max_ns) {
+		p->ev.rtnl_wait_max_ns = longest;
+		p->ev.peer_tgid = s->longest_tgid;
+		__builtin_memcpy(p->ev.peer_comm, s->longest_comm, TASK_COMM_LEN);
+	}
+	__builtin_memset(s, 0, sizeof(*s));
+}
+
+/* What this operation's RTNL figures will hold, and a hold that began before it. */
+static __always_inline void rtnl_op_begin(struct pending *p, struct task_struct *task)
+{
+	if (!cfg.rtnl_mode || !rtnl.mutex)
+		return;
+	p->ev.rtnl_flags = RTNL_F_WAITS;
+	if (p->ev.backend == BACKEND_SYSCALL)
+		return; /* sees neither rtnl_lock() nor rtnl_unlock() */
+	p->ev.rtnl_flags |= RTNL_F_HOLD;
+	/* before f49deaa64af1 (v5.16) dev_ioctl() takes RTNL around dev_ethtool() */
+	if (rtnl_owner() == task)
+		stretch_begin(p, p->ev.ts_ns);
+}
+
+/* The current task begins to wait for RTNL. */
+static __always_inline void rtnl_wait_begin(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *owner;
+	struct rtnl_wait w = {};
+	struct pending *hp;
+
+	/*
+	 * The tracepoint reports one wait several times (spinning, then
+	 * sleeping, ...); a slow path entry is a new wait, and one left over
+	 * is a lost return (a kretprobe out of instances).
+	 */
+	if (bpf_map_lookup_elem(&rtnl_waits, &id)) {
+		if (cfg.rtnl_mode == RTNL_CONTENTION)
+			return;
+		if (cfg.rtnl_report_ns)
+			__sync_fetch_and_add(&counters.waits_lost, 1);
+	}
+	owner = rtnl_owner();
+	w.start = bpf_ktime_get_ns();
+	if (owner) {
+		w.holder_id = task_id(owner);
+		leader_comm(owner, w.holder_comm);
+		hp = w.holder_id != id ? bpf_map_lookup_elem(&pending, &w.holder_id) : NULL;
+		if (hp) {
+			w.holder_op_ts = hp->ev.ts_ns;
+			w.holder_kind = hp->ev.kind;
+			w.holder_cmd = hp->ev.cmd;
+			w.holder_ifindex = hp->ev.ifindex;
+			w.holder_netns = hp->ev.netns;
+			__builtin_memcpy(w.holder_ifname, hp->ev.ifname, IFNAME_LEN);
+			/* no fetching atomics before v5.12: two arrivals at once may both be "first" */
+			if (!hp->rtnl.arrived) {
+				hp->rtnl.first_arrival = w.start;
+				if (!hp->rtnl.present) {
+					hp->rtnl.longest_tgid = id >> 32;
+					leader_comm((struct task_struct *)bpf_get_current_task(),
+						    hp->rtnl.longest_comm);
+				}
+			}
+			__sync_fetch_and_add(&hp->rtnl.arrived, 1);
+			__sync_fetch_and_add(&hp->rtnl.sum_arrival, w.start);
+		}
+	}
+	bpf_map_update_elem(&rtnl_waits, &id, &w, BPF_ANY);
+}
+
+/* The current task's wait for RTNL ended: ret 0, it holds RTNL now; else it gave up. */
+static __always_inline void rtnl_wait_end(void *ctx, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct rtnl_wait *w = bpf_map_lookup_elem(&rtnl_waits, &id);
+	struct pending *hp, *p;
+	struct event ev = {};
+	__u64 now;
+
+	if (!w)
+		return;
+	now = bpf_ktime_get_ns();
+	if (w->holder_op_ts) {
+		hp = bpf_map_lookup_elem(&pending, &w->holder_id);
+		if (hp && hp->ev.ts_ns == w->holder_op_ts) {
+			if (ret) {
+				__sync_fetch_and_add(&hp->rtnl.gave_up, 1);
+				__sync_fetch_and_add(&hp->rtnl.sum_gave_up, now);
+			} else if (hp->ev.backend == BACKEND_SYSCALL && !hp->rtnl.released) {
+				/* RTNL passed on, so the holder had let it go */
+				hp->rtnl.released = now;
+			}
+		}
+	}
+	if (cfg.rtnl_report_ns && now - w->start >= cfg.rtnl_report_ns) {
+		ev.kind = KIND_RTNL_WAIT;
+		ev.ts_ns = w->start;
+		ev.latency_ns = now - w->start;
+		ev.tgid = id >> 32;
+		ev.tid = (__u32)id;
+		ev.ret = ret;
+		leader_comm((struct task_struct *)bpf_get_current_task(), ev.comm);
+		ev.peer_tgid = w->holder_id >> 32;
+		ev.peer_tid = (__u32)w->holder_id;
+		ev.peer_ts_ns = w->holder_op_ts;
+		ev.peer_kind = w->holder_op_ts ? w->holder_kind : 0;
+		__builtin_memcpy(ev.peer_comm, w->holder_comm, TASK_COMM_LEN);
+		ev.cmd = w->holder_cmd;
+		ev.ifindex = w->holder_ifindex;
+		ev.netns = w->holder_netns;
+		__builtin_memcpy(ev.ifname, w->holder_ifname, IFNAME_LEN);
+		if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &ev, sizeof(ev)))
+			__sync_fetch_and_add(&counters.waits_lost, 1);
+	}
+	bpf_map_delete_elem(&rtnl_waits, &id);
+	/* an ethtool operation that waited holds RTNL from now */
+	if (!ret) {
+		p = bpf_map_lookup_elem(&pending, &id);
+		if (p)
+			stretch_begin(p, now);
+	}
+}
+
 static __always_inline bool str16_eq(const char *a, const volatile char *b)
 {
 #pragma unroll
@@ -276,6 +595,7 @@ static __always_inline struct pending *begin(__u8 kind, __u8 backend)
 		 */
 		__sync_fetch_and_add(&counters.dropped, 1);
 		__builtin_memset(&p->ev, 0, sizeof(p->ev));
+		__builtin_memset(&p->rtnl, 0, sizeof(p->rtnl));
 		p->req = 0;
 		p->useraddr = 0;
 	} else {
@@ -299,6 +619,7 @@ static __always_inline struct pending *begin(__u8 kind, __u8 backend)
 	p->ev.netns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
 	__builtin_memcpy(p->ev.comm, comm, sizeof(comm));
 	bpf_probe_read_kernel(p->ev.pcomm, sizeof(p->ev.pcomm), &parent->comm);
+	rtnl_op_begin(p, task);
 	return p;
 }
 
@@ -352,11 +673,21 @@ static __always_inline void finish(void *ctx, __u8 kind, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct pending *p = bpf_map_lookup_elem(&pending, &id);
+	__u64 now;
 
 	if (!p || p->ev.kind != kind)
 		return;
+	now = bpf_ktime_get_ns();
 	p->ev.ret = ret;
-	p->ev.latency_ns = bpf_ktime_get_ns() - p->ev.ts_ns;
+	p->ev.latency_ns = now - p->ev.ts_ns;
+	/*
+	 * Still holding RTNL (dev_ioctl() lets it go just after dev_ethtool()
+	 * returns, before v5.16), or, on the syscall backend, never seen to let
+	 * go: the stretch ends here, or where a waiter took RTNL over.
+	 */
+	if (p->rtnl.released && p->rtnl.released < now)
+		now = p->rtnl.released;
+	stretch_end(p, now);
 	if (kind == KIND_IOCTL && (p->ev.flags & (EVENT_F_CMD_UNREAD | EVENT_F_SUB_UNREAD)))
 		read_ioctl_cmd(&p->ev, p->useraddr);
 	if (result_wanted(&p->ev)) {
@@ -874,6 +1205,175 @@ int raw_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		await_answer(p);
 	}
 	finish(ctx, p->ev.kind, ret);
+	return 0;
+}
+
+/* ---- RTNL probes ---- */
+
+/*
+ * Waits: lock:contention_begin/end (5.19+) fire only when a lock's slow path
+ * runs, for every lock on the host, so the lock address is compared first.
+ */
+SEC("raw_tracepoint/contention_begin")
+int raw_contention_begin(struct bpf_raw_tracepoint_args *ctx)
+{
+	if (!rtnl.mutex || ctx->args[0] != rtnl.mutex)
+		return 0;
+	rtnl_wait_begin();
+	return 0;
+}
+
+SEC("raw_tracepoint/contention_end")
+int raw_contention_end(struct bpf_raw_tracepoint_args *ctx)
+{
+	if (!rtnl.mutex || ctx->args[0] != rtnl.mutex)
+		return 0;
+	rtnl_wait_end(ctx, (int)ctx->args[1]);
+	return 0;
+}
+
+/* rtnl_lock*() returned (ret 0: RTNL is held): in an operation, a stretch begins. */
+static __always_inline void rtnl_taken(void *ctx, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct pending *p;
+
+	if (ret)
+		return;
+	p = bpf_map_lookup_elem(&pending, &id);
+	if (p)
+		stretch_begin(p, bpf_ktime_get_ns());
+}
+
+/* __rtnl_unlock(): every rtnl_unlock() lets RTNL go through it. */
+static __always_inline void rtnl_let_go(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&pending, &id);
+
+	if (p)
+		stretch_end(p, bpf_ktime_get_ns());
+}
+
+SEC("fexit/rtnl_lock")
+int BPF_PROG(fexit_rtnl_lock)
+{
+	rtnl_taken(ctx, 0);
+	return 0;
+}
+
+SEC("fexit/rtnl_lock_killable")
+int BPF_PROG(fexit_rtnl_lock_killable, int ret)
+{
+	rtnl_taken(ctx, ret);
+	return 0;
+}
+
+SEC("fentry/__rtnl_unlock")
+int BPF_PROG(fentry_rtnl_unlock)
+{
+	rtnl_let_go();
+	return 0;
+}
+
+/* rtnl_lock() returns void: whatever is in the return register means nothing */
+SEC("kretprobe/rtnl_lock")
+int BPF_KRETPROBE(kretprobe_rtnl_lock)
+{
+	rtnl_taken(ctx, 0);
+	return 0;
+}
+
+SEC("kretprobe/rtnl_lock_killable")
+int BPF_KRETPROBE(kretprobe_rtnl_lock_killable, int ret)
+{
+	rtnl_taken(ctx, ret);
+	return 0;
+}
+
+SEC("kprobe/__rtnl_unlock")
+int BPF_KPROBE(kprobe_rtnl_unlock)
+{
+	rtnl_let_go();
+	return 0;
+}
+
+/*
+ * Waits before the contention tracepoints (RTNL_LOCK_PROBES): mutex_lock()
+ * goes to its slow path only when the lock is taken, and rtnetlink.c has
+ * rtnl_lock() inlined into its own callers (rtnetlink_rcv_msg: every ip
+ * link/addr/route request), so the slow paths are where every wait shows.
+ */
+SEC("fentry/__mutex_lock_slowpath")
+int BPF_PROG(fentry_mutex_slowpath, struct mutex *lock)
+{
+	if (rtnl.mutex && (__u64)lock == rtnl.mutex)
+		rtnl_wait_begin();
+	return 0;
+}
+
+SEC("fexit/__mutex_lock_slowpath")
+int BPF_PROG(fexit_mutex_slowpath, struct mutex *lock)
+{
+	if (rtnl.mutex && (__u64)lock == rtnl.mutex)
+		rtnl_wait_end(ctx, 0);
+	return 0;
+}
+
+SEC("fentry/__mutex_lock_killable_slowpath")
+int BPF_PROG(fentry_mutex_killable_slowpath, struct mutex *lock)
+{
+	if (rtnl.mutex && (__u64)lock == rtnl.mutex)
+		rtnl_wait_begin();
+	return 0;
+}
+
+SEC("fexit/__mutex_lock_killable_slowpath")
+int BPF_PROG(fexit_mutex_killable_slowpath, struct mutex *lock, int ret)
+{
+	if (rtnl.mutex && (__u64)lock == rtnl.mutex)
+		rtnl_wait_end(ctx, ret);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_mutex_slowpath, struct mutex *lock)
+{
+	if (rtnl.mutex && (__u64)lock == rtnl.mutex)
+		rtnl_wait_begin();
+	return 0;
+}
+
+/* a return has no lock argument: a wait was recorded for this thread only if it was RTNL */
+SEC("kretprobe/__mutex_lock_slowpath")
+int BPF_KRETPROBE(kretprobe_mutex_slowpath)
+{
+	rtnl_wait_end(ctx, 0);
+	return 0;
+}
+
+SEC("kretprobe/__mutex_lock_killable_slowpath")
+int BPF_KRETPROBE(kretprobe_mutex_killable_slowpath, int ret)
+{
+	rtnl_wait_end(ctx, ret);
+	return 0;
+}
+
+/*
+ * Never attached: user space runs it once (BPF_PROG_TEST_RUN) to read the
+ * first bytes of rtnl_lock(), where rtnl_mutex's address is, on kernels whose
+ * /proc/kallsyms lists no data symbols (CONFIG_KALLSYMS_ALL off).
+ */
+struct peek {
+	__u8 bytes[32];
+};
+
+struct peek peek SEC(".data.peek") = {};
+
+SEC("raw_tp")
+int peek_kernel(struct bpf_raw_tracepoint_args *ctx)
+{
+	bpf_probe_read_kernel(peek.bytes, sizeof(peek.bytes), (void *)ctx->args[0]);
 	return 0;
 }
 

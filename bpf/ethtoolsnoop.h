@@ -17,6 +17,7 @@ enum event_kind {
 	KIND_IOCTL = 1,      /* SIOCETHTOOL -> dev_ethtool() */
 	KIND_GENL = 2,       /* ethtool generic netlink request */
 	KIND_GENL_REPLY = 3, /* syscall backend: the kernel's answer, as the caller read it */
+	KIND_RTNL_WAIT = 4,  /* a task waited for RTNL at least cfg.rtnl_report_ns */
 };
 
 /* Which set of probes produced the event. */
@@ -37,6 +38,17 @@ enum event_backend {
  * recvmsg/recvfrom on sock_fd; ret is not the result yet.
  */
 #define EVENT_F_AWAIT_REPLY 0x10
+
+/* rtnl_flags: which RTNL figures of an operation are known. */
+#define RTNL_F_WAITS 0x1 /* rtnl_waiters and the waits: RTNL waits are traced */
+#define RTNL_F_HOLD 0x2  /* rtnl_hold_ns: this backend sees RTNL taken and released */
+
+/* How RTNL waits are seen (config.rtnl_mode). */
+enum rtnl_mode {
+	RTNL_OFF = 0,
+	RTNL_CONTENTION = 1, /* lock:contention_begin/end (slow path only, 5.19+) */
+	RTNL_LOCK_PROBES = 2, /* probes on mutex_lock*()'s slow paths (older kernels) */
+};
 
 struct event {
 	__u64 ts_ns;      /* bpf_ktime_get_ns() at entry (CLOCK_MONOTONIC) */
@@ -64,9 +76,29 @@ struct event {
 	 */
 	__s32 sock_fd;
 	__u32 nl_seq;
+	/*
+	 * RTNL. An operation: how long it held RTNL, and what that cost the
+	 * other tasks that waited for it meanwhile (only the part of each wait
+	 * inside the hold); peer_* then names the longest waiter. A
+	 * KIND_RTNL_WAIT: ts_ns/latency_ns are the wait, tgid/tid/comm the
+	 * waiter, and peer_* the task that held RTNL when the wait began; when
+	 * that was an ethtool operation, peer_kind, peer_ts_ns, cmd, ifname,
+	 * ifindex and netns are that operation's.
+	 */
+	__u64 rtnl_hold_ns;
+	__u64 rtnl_wait_ns;
+	__u64 rtnl_wait_max_ns;
+	__u64 peer_ts_ns;
+	__u32 rtnl_waiters;
+	__u32 peer_tgid;
+	__u32 peer_tid;
+	__u8 peer_kind;   /* enum event_kind; 0: not an ethtool operation */
+	__u8 rtnl_flags;  /* RTNL_F_* */
+	__u8 __pad3[2];
+	char peer_comm[TASK_COMM_LEN];
 };
 
-#define EVENT_SIZE 112
+#define EVENT_SIZE 176
 
 /*
  * The syscall backend cannot see the kernel's parsed netlink request, so it
@@ -91,20 +123,23 @@ struct config {
 	__u8 filter_pid;           /* only tgids in the pid_filter map */
 	__u8 failed_only;          /* only ret != 0 */
 	__u8 ioctl_useraddr_arg;   /* dev_ethtool() takes useraddr (a554bf96b49d, v5.15) */
-	__u8 __pad[7];
+	__u8 rtnl_mode;            /* enum rtnl_mode */
+	__u8 __pad[6];
 	char filter_comm[TASK_COMM_LEN];
 	char filter_ifname[IFNAME_LEN];
+	__u64 rtnl_report_ns;      /* hand over RTNL waits this long (0: none) */
 };
 
-#define CONFIG_SIZE 56
+#define CONFIG_SIZE 64
 
 /* The probes' accounting, read by user space from its own section. */
 struct counters {
 	__u64 dropped;   /* operations that never reached user space */
 	__u64 inflight;  /* operations begun and not yet finished */
 	__u64 receiving; /* syscall backend: reads of a netlink answer in progress */
+	__u64 waits_lost; /* RTNL waits (KIND_RTNL_WAIT) that never reached user space */
 };
 
-#define COUNTERS_SIZE 24
+#define COUNTERS_SIZE 32
 
 #endif /* ETHTOOLSNOOP_H */

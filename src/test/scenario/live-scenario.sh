@@ -24,12 +24,16 @@
 # OUT/steps count what exists system-wide before, during and after them.
 # usage: live-scenario.sh JAVA JAR IOCTL_HELPER BACKEND OUT [filters|nofilters]
 # The storm program is IOCTL_HELPER's sibling ethtool_storm (target/test-bin),
-# and so is ethtool_genl, a netlink client.
+# and so are ethtool_genl, a netlink client, and rtnl_hold, which makes a
+# call hold RTNL for a known time while known waiters queue for it.
+# The main tracer runs with --waits, so OUT/events.jsonl also has the RTNL
+# waits ("type":"rtnl_wait") beside the operations.
 set -euo pipefail
 
 java=$1 jar=$2 ioctl_helper=$3 backend=$4 out=$5 filters=${6:-filters}
 storm=$(dirname "$ioctl_helper")/ethtool_storm
 genl_helper=$(dirname "$ioctl_helper")/ethtool_genl
+rtnl_helper=$(dirname "$ioctl_helper")/rtnl_hold
 jvm_args=$(cd "$(dirname "$0")/../../main/image" && pwd)/jvm.args
 # small enough for a TCG guest, big enough to overrun the perf buffer there
 storm_ops=${STORM_OPS:-20000}
@@ -87,7 +91,7 @@ start_tracer() { # NAME OUTFILE ERRFILE ARGS...
 # with bpftool so other BPF users on the machine do not count; and tracefs
 # kprobe_events entries on the functions we probe (libbpf's legacy kprobes);
 # -1: no tracefs.
-our_progs='^(fentry|fexit|kprobe|kretprobe)_(dev_|genl_|netdev_|parse_)|^raw_sys_(enter|exit)$'
+our_progs='^(fentry|fexit|kprobe|kretprobe)_(dev_|genl_|netdev_|parse_|rtnl_|mutex)|^raw_sys_(enter|exit)$|^raw_contention_'
 bpf_counts() {
     local ids links kev=-1
     ids=$(bpftool prog show | sed -n 's/^\([0-9]*\): .* name \([^ ]*\) .*/\1 \2/p' |
@@ -96,13 +100,13 @@ bpf_counts() {
     links=$(bpftool link show | sed -n 's/^[0-9]*: .* prog \([0-9]*\).*/\1/p' |
         awk -v ids=" $(echo $ids) " 'index(ids, " " $1 " ") { n++ } END { print n + 0 }')
     [[ -r /sys/kernel/tracing/kprobe_events ]] &&
-        kev=$(grep -cE 'dev_ethtool|ethnl_|dev_get_by_name' /sys/kernel/tracing/kprobe_events || true)
+        kev=$(grep -cE 'dev_ethtool|ethnl_|dev_get_by_name|rtnl_|mutex_lock' /sys/kernel/tracing/kprobe_events || true)
     echo "$links $(grep -c . <<<"$ids" || true) $kev"
 }
 bpf_state() { echo "bpf $1 $(bpf_counts)" >>"$out/steps"; }
 bpf_before=$(bpf_counts)
 echo "bpf before $bpf_before" >>"$out/steps"
-start_tracer main "$out/events.jsonl" "$out/tracer.err"
+start_tracer main "$out/events.jsonl" "$out/tracer.err" --waits
 : >"$out/filters"
 while read -r name args; do
     [[ $filters == filters ]] || break
@@ -118,6 +122,7 @@ failed -x
 minlat_all -m 0.000001
 minlat_none -m 60000
 agg -s --hist
+holder -c rtnl_holder --waits 50
 EOF_FILTERS
 
 await_ready() { # NAME ERRFILE
@@ -176,6 +181,12 @@ if command -v setpriv >/dev/null; then
     step ethtool_K_unpriv setpriv --reuid=65534 --regid=65534 --clear-groups ethtool -K etsnA tso off
 fi
 step netns_ethtool_i ip netns exec "$ns" ethtool -i etsnN
+# RTNL held by an ethtool ioctl for 400 ms while 3 rtnetlink requests wait;
+# then by a call that is not ethtool (SIOCGIFCONF, which needs an address to
+# list), 2 waiting
+ip addr add 10.199.0.1/24 dev etsnQ
+step rtnl_ethtool "$rtnl_helper" --ethtool etsnP --hold-ms 400 --waiters 3 --waiter-dev etsnQ
+step rtnl_other "$rtnl_helper" --ifconf --hold-ms 300 --waiters 2 --waiter-dev etsnQ
 # Every option of options.txt, each its own ethtool process on etsnP (some
 # change settings, so not on the devices the steps above use).
 lineno=0

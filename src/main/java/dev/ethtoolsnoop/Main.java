@@ -3,6 +3,7 @@ package dev.ethtoolsnoop;
 
 import dev.ethtoolsnoop.enrich.DeviceNames;
 import dev.ethtoolsnoop.enrich.Enricher;
+import dev.ethtoolsnoop.enrich.RtnlWaits;
 import dev.ethtoolsnoop.enrich.Operation;
 import dev.ethtoolsnoop.loader.BackendChoice;
 import dev.ethtoolsnoop.loader.LibbpfException;
@@ -61,9 +62,12 @@ import static dev.ethtoolsnoop.loader.SetupException.USAGE;
         description = {
                 "Trace ethtool operations (SIOCETHTOOL ioctls and ethtool netlink requests) live:",
                 "interface, process and parent, command, the ethtool options behind it,",
-                "kernel latency and result. Needs root (CAP_BPF + CAP_PERFMON)."},
+                "kernel latency and result, and what each cost others: how many tasks waited for RTNL",
+                "while it held it, and for how long (BLOCKED). Needs root (CAP_BPF + CAP_PERFMON)."},
         footer = {"", "Examples:",
                 "  ethtoolsnoop                     # trace all ethtool operations",
+                "  ethtoolsnoop -w                  # and every RTNL wait over 10 ms, with who held RTNL",
+                "  ethtoolsnoop -s --duration 60    # who made others wait for RTNL most, over a minute",
                 "  ethtoolsnoop -T                  # with a timestamp column",
                 "  ethtoolsnoop -j --duration 10    # JSON lines for 10 seconds",
                 "  ethtoolsnoop -p 1234 -p 5678     # only these processes",
@@ -122,6 +126,16 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--hist", description = "Instead of events, print at exit a log2 latency histogram per command.")
     boolean hist;
+
+    @Option(names = {"-w", "--waits"}, paramLabel = "MS", arity = "0..1", fallbackValue = "10",
+            description = "Also print each wait for RTNL longer than MS milliseconds (default 10), and who held "
+                    + "RTNL meanwhile: the ethtool operation, or a process marked (not ethtool). With a filter, "
+                    + "only the waits on operations it keeps.")
+    Double waitsMs;
+
+    @Option(names = "--no-rtnl",
+            description = "Do not trace RTNL: no BLOCKED figures, no --waits, no probes on the lock.")
+    boolean noRtnl;
 
     @Option(names = "--duration", paramLabel = "SECONDS",
             description = "Stop after this many seconds (0.001 to " + Main.MAX_DURATION_S + ").")
@@ -265,6 +279,12 @@ public final class Main implements Callable<Integer> {
         if (!(minLatencyMs >= 0 && minLatencyMs <= MAX_MIN_LATENCY_MS)) {
             return "--min-latency takes milliseconds from 0 to " + (long) MAX_MIN_LATENCY_MS + ", got " + minLatencyMs;
         }
+        if (waitsMs != null && !(waitsMs >= 0 && waitsMs <= MAX_MIN_LATENCY_MS)) {
+            return "--waits takes milliseconds from 0 to " + (long) MAX_MIN_LATENCY_MS + ", got " + waitsMs;
+        }
+        if (waitsMs != null && noRtnl) {
+            return "--waits shows RTNL waits, which --no-rtnl turns off: give one of them";
+        }
         if (new HashSet<>(pids).size() > MAX_PIDS) {
             return "--pid: at most " + MAX_PIDS + " processes (what the BPF filter holds), got "
                     + new HashSet<>(pids).size();
@@ -334,6 +354,12 @@ public final class Main implements Callable<Integer> {
         }
         if (hist) {
             given.add("--hist");
+        }
+        if (waitsMs != null) {
+            given.add("--waits");
+        }
+        if (noRtnl) {
+            given.add("--no-rtnl");
         }
         if (durationSeconds != null) {
             given.add("--duration");
@@ -440,7 +466,8 @@ public final class Main implements Callable<Integer> {
     private int trace(PrintStream out) throws IOException {
         int pages = bufferPages != null ? bufferPages : defaultBufferPages(Limits.possibleCpus());
         TraceConfig config = new TraceConfig(new HashSet<>(pids), comm, ifname, netns == null ? 0 : netns,
-                failedOnly, (long) (minLatencyMs * 1e6), pages, verbose);
+                failedOnly, (long) (minLatencyMs * 1e6), pages, verbose, !noRtnl,
+                waitsMs == null ? 0 : Math.max(1, (long) (waitsMs * 1e6)));
         warnings(Path.of("/sys/class/net"), Path.of("/proc")).forEach(LOG::warn);
         long ownNetns = ownNetns();
         try {
@@ -453,12 +480,20 @@ public final class Main implements Callable<Integer> {
                 Enricher enricher = new Enricher(offset, devices);
                 AtomicLong lost = new AtomicLong();
                 BooleanSupplier outputGone = stdout != null ? () -> false : () -> PipeWatch.readerGone(1);
+                Probes.RtnlSupport rtnl = probes.rtnl();
+                if (rtnl.unavailable() != null) {
+                    LOG.warn("RTNL waits are not traced: {}; BLOCKED shows -, JSON rtnl_* fields are null{}",
+                            rtnl.unavailable(), waitsMs != null ? ", --waits prints nothing" : "");
+                }
+                RtnlWaits waits = waitsMs != null && rtnl.waits() ? new RtnlWaits(filtered()) : null;
                 Tracer tracer = new Tracer(probes, enricher, userSpaceFilter(), sink(out, ownNetns, lost::get), lost,
                         outputGone, count == null ? 0 : count,
-                        durationSeconds == null ? 0 : (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)));
+                        durationSeconds == null ? 0 : (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)), waits);
                 Signals.onTermination(tracer::requestStop);
+                String rtnlHow = !rtnl.waits() ? "" : "; RTNL: " + rtnl.how() + (rtnl.hold() ? ", holds" : "");
                 tracer.run(pages, () -> System.err.println("Tracing ethtool operations (backend: "
-                        + probes.backend().label() + ", " + probes.probeCount() + " probes). Hit Ctrl-C to end."));
+                        + probes.backend().label() + ", " + probes.probeCount() + " probes" + rtnlHow
+                        + "). Hit Ctrl-C to end."));
                 return OK;
             }
         } catch (SetupException e) {
@@ -499,6 +534,11 @@ public final class Main implements Callable<Integer> {
             sinks.add(new HistogramSink(out, json));
         }
         return sinks.size() == 1 ? sinks.get(0) : new Tee(sinks);
+    }
+
+    /** Whether any option selects operations (then --waits shows only waits on those). */
+    private boolean filtered() {
+        return !pids.isEmpty() || comm != null || ifname != null || netns != null || failedOnly || minLatencyMs > 0;
     }
 
     /**

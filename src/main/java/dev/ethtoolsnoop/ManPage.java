@@ -36,6 +36,10 @@ public final class ManPage {
         for (String b : Manual.BACKENDS) {
             r.append(".IP \\(bu 2\n").append(text(b)).append('\n');
         }
+        r.append(".SS RTNL\n");
+        for (String p : Manual.RTNL) {
+            r.append(".PP\n").append(text(p)).append('\n');
+        }
         r.append(".SH OPTIONS\n");
         for (OptionSpec o : spec.options()) {
             r.append(".TP\n");
@@ -70,6 +74,12 @@ public final class ManPage {
         }
         r.append(".PP\nWith \\fB\\-\\-json\\fR, one object per line with these fields:\n");
         for (Manual.Field f : Manual.JSON_FIELDS) {
+            r.append(".TP\n.B ").append(esc(f.name())).append('\n').append(text(f.meaning())).append('\n');
+        }
+        r.append(".PP\nWith \\fB\\-\\-waits\\fR, each long wait for RTNL is a line of its own:"
+                + " in the table, RTNL_WAIT in the command column, the wait in LAT(ms), and \"held by PID:COMM\""
+                + " with the holder's command and interface, or (not ethtool); in JSON, an object with:\n");
+        for (Manual.Field f : Manual.WAIT_FIELDS) {
             r.append(".TP\n.B ").append(esc(f.name())).append('\n').append(text(f.meaning())).append('\n');
         }
         r.append(".SH OVERHEAD\n");

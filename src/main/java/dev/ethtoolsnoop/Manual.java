@@ -27,6 +27,9 @@ public final class Manual {
                     + "ETHTOOL_PERQUEUE/SUB for per-queue ioctls; UNKNOWN(0xN) for a value no kernel defines; "
                     + "? when the command could not be read"),
             new Field("LAT(ms)", "time in the kernel, entry to return"),
+            new Field("BLOCKED(ms)", "what holding RTNL cost other tasks: their waits for RTNL inside this"
+                    + " operation's hold, summed, then /N, how many waited (1496.3/3); 0 when nobody waited;"
+                    + " - when RTNL waits are not traced"),
             new Field("RET", "the result, 0 or -errno; ? when unknown"),
             new Field("ethtool args", "the ethtool options that send this command"));
 
@@ -50,7 +53,45 @@ public final class Manual {
             new Field("args", "the ethtool options that send this command, e.g. [\"-i|--driver\"]"),
             new Field("latency_ns", "time in the kernel, entry to return"),
             new Field("ret", "the result: 0 or -errno; null when unknown (a netlink answer its caller did not"
-                    + " read within 1 s)"));
+                    + " read within 1 s)"),
+            new Field("rtnl_hold_ns", "how long the operation held RTNL; null on the syscall backend, which"
+                    + " cannot see RTNL taken and let go, and where RTNL waits are not traced"),
+            new Field("rtnl_waiters", "how many other tasks waited for RTNL while the operation held it;"
+                    + " null where RTNL waits are not traced"),
+            new Field("rtnl_wait_ns", "their waits summed, each only the part inside the hold"),
+            new Field("rtnl_wait_max_ns", "the longest of those"),
+            new Field("rtnl_longest_waiter", "{\"pid\", \"comm\"} of the task that waited longest; null when"
+                    + " nobody waited"));
+
+    /** --waits: one object per long wait for RTNL, in the order JsonSink writes them. */
+    public static final List<Field> WAIT_FIELDS = List.of(
+            new Field("type", "\"rtnl_wait\""),
+            new Field("ts_ns", "wall-clock time the wait began"),
+            new Field("pid", "the waiting process"),
+            new Field("tid", "its thread"),
+            new Field("comm", "its name"),
+            new Field("wait_ns", "how long it waited"),
+            new Field("ret", "0: it got RTNL; -EINTR: a killable wait gave up"),
+            new Field("holder", "who held RTNL when the wait began: {\"pid\", \"tid\", \"comm\","
+                    + " \"ethtool\"}, where ethtool is the operation the holder was inside ({\"kind\","
+                    + " \"cmd_name\", \"ifname\", \"ts_ns\"}) or null when it was not ethtool; holder is"
+                    + " null when RTNL's owner could not be read"));
+
+    /** What the tool sees of RTNL, per kernel and backend. */
+    public static final List<String> RTNL = List.of(
+            "Every ethtool operation that takes RTNL (the kernel's rtnl_mutex) makes everything else that"
+                    + " needs it wait: ip, NetworkManager, CNI plugins, the kernel's own workers. Each"
+                    + " operation reports how many tasks waited for RTNL while it held it and for how long"
+                    + " (BLOCKED, rtnl_*), and --waits prints each long wait with who held RTNL.",
+            "Waits are seen through the lock:contention_begin/end tracepoints (Linux 5.19 and later, every"
+                    + " backend), or on older kernels through probes on mutex_lock()'s slow path (fentry and"
+                    + " kprobe backends only). The hold time needs the fentry or kprobe backend (probes on"
+                    + " rtnl_lock() and __rtnl_unlock()); the syscall backend counts the waits that began while"
+                    + " the operation held RTNL and ends the hold where a waiter took RTNL over.",
+            "Where neither is possible (the syscall backend before 5.19) the tracer says so once on stderr and"
+                    + " the RTNL fields are null, never 0. rtnl_mutex's address comes from /proc/kallsyms, or,"
+                    + " without CONFIG_KALLSYMS_ALL, from the code of rtnl_lock().");
+
 
     public static final List<String> BACKENDS = List.of(
             "fentry: BPF trampolines on dev_ethtool() and every ethtool netlink handler (found in the"

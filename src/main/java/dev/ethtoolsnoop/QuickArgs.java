@@ -41,7 +41,15 @@ final class QuickArgs {
             if (option == null) {
                 return null;
             }
-            if (!takesValue(option)) {
+            if (option.equals("--waits")) {
+                // an optional value, as picocli reads one: a number, or nothing before the next option
+                if (value == null && i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                    value = args[++i];
+                }
+                if (value == null) {
+                    value = "10";
+                }
+            } else if (!takesValue(option)) {
                 if (value != null) {
                     return null;
                 }
@@ -73,6 +81,8 @@ final class QuickArgs {
                     case "--buffer-pages" -> m.bufferPages = Integer.parseInt(value);
                     case "--list-commands" -> m.listCommands = true;
                     case "--verbose" -> m.verbose = true;
+                    case "--waits" -> m.waitsMs = Double.parseDouble(value);
+                    case "--no-rtnl" -> m.noRtnl = true;
                     default -> {
                         return null;
                     }
@@ -106,6 +116,8 @@ final class QuickArgs {
             case "--buffer-pages" -> "--buffer-pages";
             case "--list-commands" -> "--list-commands";
             case "-v", "--verbose" -> "--verbose";
+            case "-w", "--waits" -> "--waits";
+            case "--no-rtnl" -> "--no-rtnl";
             default -> null;
         };
     }

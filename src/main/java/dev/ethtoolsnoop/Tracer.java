@@ -8,6 +8,7 @@ import dev.ethtoolsnoop.enrich.Answers;
 import dev.ethtoolsnoop.enrich.Enricher;
 import dev.ethtoolsnoop.enrich.NetlinkRequest;
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.RtnlWaits;
 import dev.ethtoolsnoop.loader.LibbpfException;
 import dev.ethtoolsnoop.loader.PerfBuffer;
 import dev.ethtoolsnoop.loader.Probes;
@@ -55,6 +56,8 @@ final class Tracer {
     private final AtomicLong lost;
     private final BooleanSupplier outputGone;
     private final Answers answers = new Answers();
+    /** --waits: long RTNL waits, put after their holder's operation; null without --waits. */
+    private final RtnlWaits waits;
     private boolean warnedTruncatedSend;
     private volatile boolean stopRequested;
     private long emitted;
@@ -67,9 +70,11 @@ final class Tracer {
      * @param outputGone    true once nobody reads our output any more
      * @param maxCount      stop after this many operations (0: no limit)
      * @param durationNanos stop after this long (0: no limit)
+     * @param waits         where RTNL waits go (--waits), or null
      */
     Tracer(Probes probes, Enricher enricher, Predicate<Operation> filter, Sink sink, AtomicLong lost,
-           BooleanSupplier outputGone, long maxCount, long durationNanos) {
+           BooleanSupplier outputGone, long maxCount, long durationNanos, RtnlWaits waits) {
+        this.waits = waits;
         this.lost = lost;
         this.outputGone = outputGone;
         this.probes = probes;
@@ -126,6 +131,9 @@ final class Tracer {
                     // link monitors only need draining before they overflow; a
                     // lookup drains its own namespace first anyway
                     enricher.tick();
+                    if (waits != null) {
+                        waits.release(now, sink::acceptWait);
+                    }
                     reportDropped();
                     if (outputGone.getAsBoolean()) {
                         return; // the reader went away: nothing more can be shown
@@ -149,6 +157,13 @@ final class Tracer {
                 }
             }
             answers.releaseAll(this::emit);
+            if (waits != null) {
+                waits.releaseAll(sink::acceptWait);
+                long lostWaits = probes.lostWaits();
+                if (lostWaits > 0) {
+                    LOG.warn("Lost {} RTNL waits (the buffer was full; not shown)", lostWaits);
+                }
+            }
             // begun and never finished: the probes saw them, nobody will see more
             reportLost(probes.lostEvents() + probes.unfinishedEvents());
         }
@@ -166,6 +181,12 @@ final class Tracer {
 
     private void take(Event e) {
         long now = System.nanoTime();
+        if (e.kind() == Kind.RTNL_WAIT) {
+            if (waits != null) {
+                waits.add(enricher.wait(e), now, sink::acceptWait);
+            }
+            return;
+        }
         if (e.kind() == Kind.GENL_REPLY) {
             answers.answer(e.tgid(), e.sockFd(), e.nlSeq(), e.monotonicNs(), e.ret(), now);
             return;
@@ -192,9 +213,13 @@ final class Tracer {
     }
 
     private void emit(Operation op) {
-        if ((maxCount == 0 || emitted < maxCount) && filter.test(op)) {
+        boolean shown = (maxCount == 0 || emitted < maxCount) && filter.test(op);
+        if (shown) {
             sink.accept(op);
             emitted++;
+        }
+        if (waits != null) {
+            waits.operation(op, shown, sink::acceptWait);
         }
     }
 }

@@ -4,6 +4,7 @@ package dev.ethtoolsnoop;
 import dev.ethtoolsnoop.decode.Backend;
 import dev.ethtoolsnoop.decode.Kind;
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.RtnlWait;
 import dev.ethtoolsnoop.sink.JsonSink;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -50,13 +51,26 @@ class ManPageTest {
     @Test
     void theDocumentedJsonFieldsAreExactlyWhatJsonSinkWrites() {
         Operation op = new Operation(1, Backend.SYSCALL, Kind.IOCTL, "eth0".getBytes(), 2, 3, 4, 5,
-                "x".getBytes(), 6, "y".getBytes(), 3, "ETHTOOL_GDRVINFO", null, null, List.of(), 7, 0);
+                "x".getBytes(), 6, "y".getBytes(), 3, "ETHTOOL_GDRVINFO", null, null, List.of(), 7, 0,
+                new dev.ethtoolsnoop.decode.RtnlCost(1L, 1, 2, 2, 9, "z".getBytes()));
         Matcher m = Pattern.compile("\"([a-z_]+)\":").matcher(JsonSink.toJson(op));
         List<String> keys = new ArrayList<>();
         while (m.find()) {
             keys.add(m.group(1));
         }
-        assertEquals(Manual.JSON_FIELDS.stream().map(Manual.Field::name).toList(), keys);
+        assertEquals(Manual.JSON_FIELDS.stream().map(Manual.Field::name).toList(),
+                keys.subList(0, Manual.JSON_FIELDS.size()), "the operation's fields");
+        // the longest waiter's own keys close the list
+        assertEquals(List.of("pid", "comm"), keys.subList(Manual.JSON_FIELDS.size(), keys.size()));
+        RtnlWait w = new RtnlWait(1, 2, 3, 3, "ip".getBytes(), 0, 4, 4, "x".getBytes(),
+                new RtnlWait.HolderOp(Kind.IOCTL, "ETHTOOL_GDRVINFO", "eth0".getBytes(), 5));
+        Matcher wm = Pattern.compile("\"([a-z_]+)\":").matcher(JsonSink.toJson(w));
+        List<String> top = new ArrayList<>();
+        while (wm.find()) {
+            top.add(wm.group(1));
+        }
+        assertEquals(Manual.WAIT_FIELDS.stream().map(Manual.Field::name).toList(), top.subList(0, Manual.WAIT_FIELDS.size()),
+                "a wait's top-level fields");
     }
 
     @Test

@@ -77,6 +77,15 @@ class QuickArgsTest {
     }
 
     @Test
+    void anOptionalValueIsTakenOnlyWhereItIsOne() throws Exception {
+        agrees("-w");
+        agrees("--waits");
+        agrees("-w", "-j");
+        agrees("-j", "--waits", "50", "-s");
+        agrees("--waits=0.5");
+    }
+
+    @Test
     void usualCommandLinesAgree() throws Exception {
         agrees();
         agrees("-j", "--duration", "1");

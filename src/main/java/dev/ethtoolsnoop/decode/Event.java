@@ -16,6 +16,9 @@ package dev.ethtoolsnoop.decode;
  *                     answer the caller reads on sockFd is (a {@link Kind#GENL_REPLY})
  * @param sockFd  the caller's netlink socket (syscall backend)
  * @param nlSeq   a {@link Kind#GENL_REPLY}'s nlmsg_seq; its ret is the answer's error
+ * @param rtnl    an operation's cost to RTNL's other users; null where RTNL waits are not traced
+ * @param holder  a {@link Kind#RTNL_WAIT}'s RTNL holder (its ethtool operation's kind, cmd,
+ *                ifname, ifindex and netns are in those fields); else null
  */
 public record Event(
         long monotonicNs,
@@ -39,7 +42,9 @@ public record Event(
         boolean subCmdKnown,
         boolean awaitsAnswer,
         int sockFd,
-        int nlSeq) {
+        int nlSeq,
+        RtnlCost rtnl,
+        RtnlHolder holder) {
 
     public boolean hasSubCmd() {
         return subCmd >= 0;

@@ -39,6 +39,20 @@ public final class EventDecoder {
         if (payloadLen > 0) {
             payload = Arrays.copyOfRange(raw, SIZE, SIZE + Math.min(payloadLen, raw.length - SIZE));
         }
+        Kind kind = Kind.of(raw[KIND]);
+        int rtnlFlags = raw[RTNL_FLAGS] & 0xff;
+        RtnlCost rtnl = null;
+        RtnlHolder holder = null;
+        if (kind == Kind.RTNL_WAIT) {
+            long opTs = (long) LONG.get(raw, PEER_TS_NS);
+            holder = new RtnlHolder((int) INT.get(raw, PEER_TGID), (int) INT.get(raw, PEER_TID),
+                    cString(raw, PEER_COMM, COMM_LEN), opTs != 0 ? Kind.of(raw[PEER_KIND]) : null, opTs);
+        } else if ((rtnlFlags & RTNL_F_WAITS) != 0) {
+            rtnl = new RtnlCost((rtnlFlags & RTNL_F_HOLD) != 0 ? (Long) (long) LONG.get(raw, RTNL_HOLD_NS) : null,
+                    (int) INT.get(raw, RTNL_WAITERS), (long) LONG.get(raw, RTNL_WAIT_NS),
+                    (long) LONG.get(raw, RTNL_WAIT_MAX_NS), (int) INT.get(raw, PEER_TGID),
+                    cString(raw, PEER_COMM, COMM_LEN));
+        }
         return new Event(
                 (long) LONG.get(raw, TS_NS),
                 (long) LONG.get(raw, LATENCY_NS),
@@ -50,8 +64,8 @@ public final class EventDecoder {
                 (int) INT.get(raw, IFINDEX),
                 (int) INT.get(raw, CMD),
                 (flags & F_HAS_SUB_CMD) != 0 ? (int) INT.get(raw, SUB_CMD) : -1,
-                Kind.of(raw[KIND]),
-                Backend.of(raw[BACKEND]),
+                kind,
+                kind == Kind.RTNL_WAIT ? null : Backend.of(raw[BACKEND]), // a wait is no backend's operation
                 (flags & F_HAS_DEV) != 0,
                 cString(raw, COMM, COMM_LEN),
                 cString(raw, PCOMM, COMM_LEN),
@@ -61,7 +75,9 @@ public final class EventDecoder {
                 (flags & F_SUB_UNREAD) == 0,
                 (flags & F_AWAIT_REPLY) != 0,
                 (int) INT.get(raw, SOCK_FD),
-                (int) INT.get(raw, NL_SEQ));
+                (int) INT.get(raw, NL_SEQ),
+                rtnl,
+                holder);
     }
 
     /** The bytes of a NUL-terminated field, without the terminator. */

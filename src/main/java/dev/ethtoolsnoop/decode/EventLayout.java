@@ -25,7 +25,17 @@ public final class EventLayout {
     public static final int IFNAME = 88;
     public static final int SOCK_FD = 104;
     public static final int NL_SEQ = 108;
-    public static final int SIZE = 112;
+    public static final int RTNL_HOLD_NS = 112;
+    public static final int RTNL_WAIT_NS = 120;
+    public static final int RTNL_WAIT_MAX_NS = 128;
+    public static final int PEER_TS_NS = 136;
+    public static final int RTNL_WAITERS = 144;
+    public static final int PEER_TGID = 148;
+    public static final int PEER_TID = 152;
+    public static final int PEER_KIND = 156;
+    public static final int RTNL_FLAGS = 157;
+    public static final int PEER_COMM = 160;
+    public static final int SIZE = 176;
 
     public static final int COMM_LEN = 16;
     public static final int IFNAME_LEN = 16;
@@ -37,6 +47,11 @@ public final class EventLayout {
     public static final int F_CMD_UNREAD = 0x4;
     public static final int F_SUB_UNREAD = 0x8;
     public static final int F_AWAIT_REPLY = 0x10;
+
+    /** rtnl_flags: RTNL waits are traced (the waiter figures mean something). */
+    public static final int RTNL_F_WAITS = 0x1;
+    /** rtnl_flags: the backend sees RTNL taken and released (rtnl_hold_ns means something). */
+    public static final int RTNL_F_HOLD = 0x2;
 
     private EventLayout() {
     }

@@ -6,7 +6,9 @@ public enum Kind {
     IOCTL(1, "ioctl"),
     GENL(2, "genl"),
     /** Not an operation: the kernel's answer to a netlink request, as its caller read it. */
-    GENL_REPLY(3, "genl-reply");
+    GENL_REPLY(3, "genl-reply"),
+    /** Not an operation: a task that waited for RTNL, and who held it. */
+    RTNL_WAIT(4, "rtnl-wait");
 
     private final int code;
     private final String label;
@@ -27,7 +29,7 @@ public enum Kind {
     /** values() clones its array on every call: once per event was too often. */
     private static final Kind[] ALL = values();
 
-    static Kind of(int code) {
+    public static Kind of(int code) {
         for (Kind k : ALL) {
             if (k.code == code) {
                 return k;

@@ -3,6 +3,7 @@ package dev.ethtoolsnoop.enrich;
 
 import dev.ethtoolsnoop.decode.Event;
 import dev.ethtoolsnoop.decode.Kind;
+import dev.ethtoolsnoop.decode.RtnlHolder;
 
 import java.util.List;
 
@@ -77,7 +78,23 @@ public final class Enricher implements AutoCloseable {
                 e.backend(), e.kind(), ifname, ifindex, e.netns(),
                 e.tgid(), e.tid(), e.comm(), e.ppid(), e.pcomm(),
                 e.cmdKnown() ? cmd : null, cmdName, subCmd, subCmdName, args,
-                e.latencyNs(), e.ret());
+                e.latencyNs(), e.ret(), e.rtnl());
+    }
+
+    /** A {@link Kind#RTNL_WAIT} event: the wait, and the holder as the probes saw it. */
+    public RtnlWait wait(Event e) {
+        RtnlHolder h = e.holder();
+        RtnlWait.HolderOp op = null;
+        if (h.opKind() != null) {
+            byte[] ifname = e.ifname();
+            if (ifname.length == 0 && e.ifindex() > 0) {
+                ifname = devices.nameOf(e.netns(), h.pid(), h.opTsNs(), e.ifindex());
+            }
+            String command = h.opKind() == Kind.IOCTL ? IoctlCommands.name(e.cmd()) : GenlCommands.name(e.cmd());
+            op = new RtnlWait.HolderOp(h.opKind(), command, ifname, h.opTsNs() + monotonicToEpochNs);
+        }
+        return new RtnlWait(e.monotonicNs() + monotonicToEpochNs, e.latencyNs(), e.tgid(), e.tid(), e.comm(),
+                e.ret(), h.pid(), h.tid(), h.comm(), op);
     }
 
     /** Keeps the device lists current between events. */

@@ -3,6 +3,7 @@ package dev.ethtoolsnoop.enrich;
 
 import dev.ethtoolsnoop.decode.Backend;
 import dev.ethtoolsnoop.decode.Kind;
+import dev.ethtoolsnoop.decode.RtnlCost;
 
 import java.util.List;
 
@@ -17,6 +18,8 @@ import java.util.List;
  * @param cmd        null when the command could not be read (cmdName is then "?")
  * @param ret        0 or -errno; null when the result is unknown (a netlink
  *                   answer its caller did not read in time)
+ * @param rtnl       what holding RTNL cost other tasks; null where RTNL waits
+ *                   are not traced (shown as unknown, never as zero)
  */
 public record Operation(
         long timeNs,
@@ -36,7 +39,8 @@ public record Operation(
         String subCmdName,
         List<String> args,
         long latencyNs,
-        Integer ret) {
+        Integer ret,
+        RtnlCost rtnl) {
 
     /** Known to have failed. */
     public boolean failed() {
@@ -46,7 +50,7 @@ public record Operation(
     /** The same operation with the result its netlink answer carried (null: none came). */
     public Operation withRet(Integer answer) {
         return new Operation(timeNs, backend, kind, ifname, ifindex, netns, pid, tid, comm, ppid, pcomm,
-                cmd, cmdName, subCmd, subCmdName, args, latencyNs, answer);
+                cmd, cmdName, subCmd, subCmdName, args, latencyNs, answer, rtnl);
     }
 
     /** The command as shown: "ETHTOOL_PERQUEUE/ETHTOOL_GCOALESCE" for a per-queue ioctl. */

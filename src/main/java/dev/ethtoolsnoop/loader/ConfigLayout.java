@@ -16,14 +16,21 @@ public final class ConfigLayout {
     public static final int FILTER_PID = 14;
     public static final int FAILED_ONLY = 15;
     public static final int IOCTL_USERADDR_ARG = 16;
+    public static final int RTNL_MODE = 17;
     public static final int FILTER_COMM = 24;
     public static final int FILTER_IFNAME = 40;
-    public static final int SIZE = 56;
+    public static final int RTNL_REPORT_NS = 56;
+    public static final int SIZE = 64;
+
+    /** enum rtnl_mode */
+    public static final int RTNL_OFF = 0;
+    public static final int RTNL_CONTENTION = 1;
+    public static final int RTNL_LOCK_PROBES = 2;
 
     private ConfigLayout() {
     }
 
-    static void write(MemorySegment cfg, TraceConfig tc, int genlFamily, boolean ioctlUseraddrArg) {
+    static void write(MemorySegment cfg, TraceConfig tc, int genlFamily, boolean ioctlUseraddrArg, int rtnlMode) {
         if (cfg.byteSize() < SIZE) {
             throw new IllegalStateException(".rodata.config is " + cfg.byteSize() + " bytes, expected " + SIZE);
         }
@@ -33,6 +40,8 @@ public final class ConfigLayout {
         cfg.set(ValueLayout.JAVA_BYTE, FILTER_PID, (byte) (tc.pids().isEmpty() ? 0 : 1));
         cfg.set(ValueLayout.JAVA_BYTE, FAILED_ONLY, (byte) (tc.failedOnly() ? 1 : 0));
         cfg.set(ValueLayout.JAVA_BYTE, IOCTL_USERADDR_ARG, (byte) (ioctlUseraddrArg ? 1 : 0));
+        cfg.set(ValueLayout.JAVA_BYTE, RTNL_MODE, (byte) rtnlMode);
+        cfg.set(ValueLayout.JAVA_LONG_UNALIGNED, RTNL_REPORT_NS, rtnlMode == RTNL_OFF ? 0 : tc.rtnlReportNs());
         putName(cfg, FILTER_COMM, tc.comm());
         putName(cfg, FILTER_IFNAME, tc.ifname());
     }

@@ -10,7 +10,8 @@ public final class CountersLayout {
     public static final int DROPPED = 0;
     public static final int INFLIGHT = 8;
     public static final int RECEIVING = 16;
-    public static final int SIZE = 24;
+    public static final int WAITS_LOST = 24;
+    public static final int SIZE = 32;
 
     private CountersLayout() {
     }

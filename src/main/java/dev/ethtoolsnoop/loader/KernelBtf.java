@@ -161,6 +161,18 @@ final class KernelBtf {
         return -1;
     }
 
+    /** Is there a typedef of this name (e.g. btf_trace_TP, one per tracepoint)? */
+    boolean hasTypedef(String name) {
+        byte[] want = name.getBytes(StandardCharsets.UTF_8);
+        for (int id = 1; id < offsets.length; id++) {
+            int pos = offsets[id];
+            if (kind(pos) == KIND_TYPEDEF && nameMatches(pos, want, true)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean hasFunction(String function) {
         return function(function) >= 0;
     }

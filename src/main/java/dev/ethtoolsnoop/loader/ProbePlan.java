@@ -17,10 +17,11 @@ import java.util.Set;
  * entry-skip counting and the program-name check against the BPF object
  * (ProbePlanTest) all read this one list.
  *
- * @param probes one attachment each; a kprobe program attached to many
- *               functions appears once per function
+ * @param probes   one attachment each; a kprobe program attached to many
+ *                 functions appears once per function
+ * @param rtnlMode how RTNL waits are seen (ConfigLayout.RTNL_*)
  */
-record ProbePlan(Backend backend, List<Probe> probes) {
+record ProbePlan(Backend backend, List<Probe> probes, int rtnlMode) {
     private static final Logger LOG = LoggerFactory.getLogger(ProbePlan.class);
     /** fentry_genl_doit_N / fexit_genl_doit_N programs in the object. */
     static final int GENL_SLOTS = 32;
@@ -38,6 +39,8 @@ record ProbePlan(Backend backend, List<Probe> probes) {
     enum Role {
         /** ends an operation: attached first, so none starts without a way out */
         END,
+        /** sees RTNL taken, let go and waited for */
+        RTNL,
         /** adds a fact (the device) while an operation runs */
         HELPER,
         /** starts an operation: a skip by the kernel loses it, so it is counted */
@@ -51,8 +54,18 @@ record ProbePlan(Backend backend, List<Probe> probes) {
     record Probe(String program, Attach attach, String target, Role role, boolean retarget) {
     }
 
+    /** The program user space runs once to find rtnl_mutex (never attached). */
+    static final String PEEK = "peek_kernel";
+
     static ProbePlan of(Backend backend, Probes.KernelFacts facts) {
+        return of(backend, facts, true);
+    }
+
+    /** @param rtnl trace RTNL holds and waits where this kernel and backend allow */
+    static ProbePlan of(Backend backend, Probes.KernelFacts facts, boolean rtnl) {
         List<Probe> p = new ArrayList<>();
+        int mode = rtnl ? rtnlMode(backend, facts) : ConfigLayout.RTNL_OFF;
+        rtnl(p, backend, facts, mode);
         switch (backend) {
             case FENTRY -> {
                 String suffix = facts.devEthtoolTraceSuffix();
@@ -91,7 +104,95 @@ record ProbePlan(Backend backend, List<Probe> probes) {
                 p.add(new Probe("raw_sys_exit", Attach.RAW_TRACEPOINT, "sys_exit", Role.END, false));
             }
         }
-        return new ProbePlan(backend, List.copyOf(p));
+        return new ProbePlan(backend, List.copyOf(p), mode);
+    }
+
+    /**
+     * Waits are seen through lock:contention_begin/end where the kernel has
+     * them (v5.19, commits 16edd9b511a1 and ee042be16cb4): only contended
+     * acquisitions pay. Before that, probes on mutex_lock()'s slow path (also
+     * paid only when a mutex is taken), which the syscall backend cannot
+     * place.
+     */
+    static int rtnlMode(Backend backend, Probes.KernelFacts facts) {
+        if (facts.contentionTracepoints()) {
+            return ConfigLayout.RTNL_CONTENTION;
+        }
+        if (backend != Backend.SYSCALL && facts.mutexSlowpath()) {
+            return ConfigLayout.RTNL_LOCK_PROBES;
+        }
+        return ConfigLayout.RTNL_OFF;
+    }
+
+    /**
+     * RTNL probes: waits (tracepoints, or mutex slow paths), and on the
+     * kernel backends where an operation takes RTNL (rtnl_lock*() return) and
+     * lets it go (__rtnl_unlock(), which every rtnl_unlock() ends in).
+     */
+    private static void rtnl(List<Probe> p, Backend backend, Probes.KernelFacts facts, int mode) {
+        if (mode == ConfigLayout.RTNL_OFF) {
+            return;
+        }
+        if (mode == ConfigLayout.RTNL_CONTENTION) {
+            p.add(new Probe("raw_contention_end", Attach.RAW_TRACEPOINT, "contention_end", Role.RTNL, false));
+            p.add(new Probe("raw_contention_begin", Attach.RAW_TRACEPOINT, "contention_begin", Role.RTNL, false));
+        }
+        boolean slowPaths = mode == ConfigLayout.RTNL_LOCK_PROBES;
+        switch (backend) {
+            case FENTRY -> {
+                if (slowPaths) {
+                    p.add(new Probe("fexit_mutex_slowpath", Attach.TRACE, "__mutex_lock_slowpath", Role.RTNL, false));
+                    p.add(new Probe("fentry_mutex_slowpath", Attach.TRACE, "__mutex_lock_slowpath", Role.RTNL,
+                            false));
+                    if (facts.mutexKillableSlowpath()) {
+                        p.add(new Probe("fexit_mutex_killable_slowpath", Attach.TRACE,
+                                "__mutex_lock_killable_slowpath", Role.RTNL, false));
+                        p.add(new Probe("fentry_mutex_killable_slowpath", Attach.TRACE,
+                                "__mutex_lock_killable_slowpath", Role.RTNL, false));
+                    }
+                }
+                if (facts.rtnlLock()) {
+                    p.add(new Probe("fexit_rtnl_lock", Attach.TRACE, "rtnl_lock", Role.RTNL, false));
+                }
+                if (facts.rtnlLockKillable()) {
+                    p.add(new Probe("fexit_rtnl_lock_killable", Attach.TRACE, "rtnl_lock_killable", Role.RTNL, false));
+                }
+                if (facts.rtnlUnlock()) {
+                    p.add(new Probe("fentry_rtnl_unlock", Attach.TRACE, "__rtnl_unlock", Role.RTNL, false));
+                }
+            }
+            case KPROBE -> {
+                if (slowPaths) {
+                    p.add(new Probe("kretprobe_mutex_slowpath", Attach.KRETPROBE, "__mutex_lock_slowpath", Role.RTNL,
+                            false));
+                    p.add(new Probe("kprobe_mutex_slowpath", Attach.KPROBE, "__mutex_lock_slowpath", Role.RTNL,
+                            false));
+                    if (facts.mutexKillableSlowpath()) {
+                        p.add(new Probe("kretprobe_mutex_killable_slowpath", Attach.KRETPROBE,
+                                "__mutex_lock_killable_slowpath", Role.RTNL, false));
+                        p.add(new Probe("kprobe_mutex_slowpath", Attach.KPROBE, "__mutex_lock_killable_slowpath",
+                                Role.RTNL, false));
+                    }
+                }
+                if (facts.rtnlLock()) {
+                    p.add(new Probe("kretprobe_rtnl_lock", Attach.KRETPROBE, "rtnl_lock", Role.RTNL, false));
+                }
+                if (facts.rtnlLockKillable()) {
+                    p.add(new Probe("kretprobe_rtnl_lock_killable", Attach.KRETPROBE, "rtnl_lock_killable",
+                            Role.RTNL, false));
+                }
+                if (facts.rtnlUnlock()) {
+                    p.add(new Probe("kprobe_rtnl_unlock", Attach.KPROBE, "__rtnl_unlock", Role.RTNL, false));
+                }
+            }
+            case SYSCALL -> {
+            }
+        }
+    }
+
+    /** Whether a backend sees RTNL taken and let go (the hold time), and not only the waits. */
+    boolean seesRtnlHold() {
+        return rtnlMode != ConfigLayout.RTNL_OFF && backend != Backend.SYSCALL;
     }
 
     private static void trace(List<Probe> p, String entry, String exit, String target, boolean retarget) {
@@ -113,7 +214,16 @@ record ProbePlan(Backend backend, List<Probe> probes) {
     Set<String> programs() {
         Set<String> names = new LinkedHashSet<>();
         probes.forEach(pr -> names.add(pr.program()));
+        if (rtnlMode != ConfigLayout.RTNL_OFF) {
+            names.add(PEEK); // cheap, and set-up knows only after reading kallsyms whether it is needed
+        }
         return names;
+    }
+
+    /** The same plan without its RTNL probes (rtnl_mutex was not found). */
+    ProbePlan withoutRtnl() {
+        return new ProbePlan(backend, probes.stream().filter(pr -> pr.role() != Role.RTNL).toList(),
+                ConfigLayout.RTNL_OFF);
     }
 
     /**

@@ -2,12 +2,15 @@
 package dev.ethtoolsnoop.loader;
 
 import dev.ethtoolsnoop.decode.Backend;
+import dev.ethtoolsnoop.ffi.Libbpf;
+import dev.ethtoolsnoop.ffi.bpf_test_run_opts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -30,6 +33,7 @@ public final class Probes implements AutoCloseable {
     private static final String OBJECT = "/dev/ethtoolsnoop/ethtoolsnoop.bpf.o";
     private static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
     private static final Path KPROBE_PMU = Path.of("/sys/bus/event_source/devices/kprobe");
+    private static final Path KALLSYMS = Path.of("/proc/kallsyms");
 
     private final BpfObject obj;
     private final Backend backend;
@@ -39,11 +43,24 @@ public final class Probes implements AutoCloseable {
     private final MemorySegment counters;
 
     private final EntrySkips entrySkips;
+    private final RtnlSupport rtnl;
 
-    private Probes(BpfObject obj, Backend backend, EntrySkips entrySkips) throws LibbpfException {
+    /**
+     * What this tracer sees of RTNL.
+     *
+     * @param waits        waits for RTNL are traced (the operations' waiter figures)
+     * @param hold         the backend sees RTNL taken and let go (the hold time)
+     * @param how          how waits are seen, for the ready line
+     * @param unavailable  why waits are not traced (null when they are, or --no-rtnl)
+     */
+    public record RtnlSupport(boolean waits, boolean hold, String how, String unavailable) {
+    }
+
+    private Probes(BpfObject obj, Backend backend, EntrySkips entrySkips, RtnlSupport rtnl) throws LibbpfException {
         this.obj = obj;
         this.backend = backend;
         this.entrySkips = entrySkips;
+        this.rtnl = rtnl;
         // Read through the map fd: libbpf before 1.4 leaves initial_value
         // pointing at the pre-load copy rather than the kernel's memory.
         this.countersFd = obj.mapFd(".data.counters");
@@ -57,6 +74,16 @@ public final class Probes implements AutoCloseable {
 
     public int probeCount() {
         return obj.linkCount();
+    }
+
+    public RtnlSupport rtnl() {
+        return rtnl;
+    }
+
+    /** RTNL waits (--waits) the probes could not hand over. */
+    public long lostWaits() throws LibbpfException {
+        obj.lookupElem(countersFd, zeroKey, counters);
+        return counters.get(ValueLayout.JAVA_LONG, CountersLayout.WAITS_LOST);
     }
 
     /**
@@ -108,6 +135,10 @@ public final class Probes implements AutoCloseable {
         if (Files.exists(VMLINUX_BTF)) {
             Thread.ofPlatform().daemon().name("kernel-btf").start(kernel);
         }
+        FutureTask<RtnlMutex.Symbols> symbols = new FutureTask<>(() -> RtnlMutex.kallsyms(KALLSYMS));
+        if (config.rtnl()) {
+            Thread.ofPlatform().daemon().name("kallsyms").start(symbols);
+        }
         Native.requireLibbpf();
         LibbpfLog.install(config.verbose());
         if (!Files.exists(VMLINUX_BTF)) {
@@ -133,7 +164,7 @@ public final class Probes implements AutoCloseable {
         String exhausted = null;
         for (Backend backend : choice.candidates()) {
             try {
-                return attach(elf, backend, facts, config);
+                return attach(elf, backend, facts, config, symbols);
             } catch (LibbpfException | SetupException e) {
                 // Capabilities were checked above, so EPERM here is the kernel
                 // refusing this program type (e.g. no BPF trampolines).
@@ -195,13 +226,50 @@ public final class Probes implements AutoCloseable {
      * signature that fexit_netdev_get_by_name is written for.
      */
     record KernelFacts(OptionalInt devEthtoolParams, OptionalInt devEthtoolId, boolean parseHeader,
-                       boolean devGetByName, boolean netdevGetByName, List<String> genlHandlers) {
+                       boolean devGetByName, boolean netdevGetByName, List<String> genlHandlers, Rtnl rtnl) {
         static KernelFacts of(KernelBtf btf) {
             return new KernelFacts(btf.paramCount("dev_ethtool"), btf.functionId("dev_ethtool"),
                     btf.hasFunction("ethnl_parse_header_dev_get"),
                     btf.hasFunction("__dev_get_by_name"),
                     btf.paramCount("netdev_get_by_name").orElse(0) == 4,
-                    btf.genlDoitHandlers());
+                    btf.genlDoitHandlers(),
+                    new Rtnl(btf.hasTypedef("btf_trace_contention_begin") && btf.hasTypedef("btf_trace_contention_end"),
+                            btf.hasFunction("rtnl_lock"), btf.hasFunction("rtnl_lock_killable"),
+                            btf.hasFunction("__rtnl_unlock"), btf.hasFunction("__mutex_lock_slowpath"),
+                            btf.hasFunction("__mutex_lock_killable_slowpath")));
+        }
+
+        /**
+         * What the kernel offers to see RTNL with: the lock contention
+         * tracepoints (every tracepoint has a btf_trace_NAME typedef in BTF),
+         * and which of RTNL's lock and unlock functions exist to probe.
+         */
+        record Rtnl(boolean contentionTracepoints, boolean lock, boolean lockKillable, boolean unlock,
+                    boolean mutexSlowpath, boolean mutexKillableSlowpath) {
+        }
+
+        boolean mutexSlowpath() {
+            return rtnl.mutexSlowpath();
+        }
+
+        boolean mutexKillableSlowpath() {
+            return rtnl.mutexKillableSlowpath();
+        }
+
+        boolean contentionTracepoints() {
+            return rtnl.contentionTracepoints();
+        }
+
+        boolean rtnlLock() {
+            return rtnl.lock();
+        }
+
+        boolean rtnlLockKillable() {
+            return rtnl.lockKillable();
+        }
+
+        boolean rtnlUnlock() {
+            return rtnl.unlock();
         }
 
         /**
@@ -238,17 +306,29 @@ public final class Probes implements AutoCloseable {
                 LOG.warn("kernel has no ethtool netlink family: tracing ioctls only");
             }
         }
-        ConfigLayout.write(obj.initialValue(".rodata.config"), config, family, facts.devEthtoolTakesUseraddr());
+        ConfigLayout.write(obj.initialValue(".rodata.config"), config, family, facts.devEthtoolTakesUseraddr(),
+                plan.rtnlMode());
     }
 
-    private static Probes attach(byte[] elf, Backend backend, KernelFacts facts, TraceConfig config)
+    private static Probes attach(byte[] elf, Backend backend, KernelFacts facts, TraceConfig config,
+                                 FutureTask<RtnlMutex.Symbols> symbols)
             throws LibbpfException, SetupException {
         precheck(backend, facts);
-        ProbePlan plan = ProbePlan.of(backend, facts);
+        ProbePlan plan = ProbePlan.of(backend, facts, config.rtnl());
         BpfObject obj = BpfObject.open(elf);
         try {
             configure(obj, plan, facts, config);
             obj.load();
+            String rtnlMissing = null;
+            if (plan.rtnlMode() != ConfigLayout.RTNL_OFF) {
+                rtnlMissing = locateRtnl(obj, symbols);
+                if (rtnlMissing != null) {
+                    plan = plan.withoutRtnl();
+                }
+            } else if (config.rtnl()) {
+                rtnlMissing = "this kernel has no lock:contention_begin/end tracepoints (v5.19+), and the "
+                        + backend.label() + " backend cannot probe the mutex slow path instead";
+            }
             if (!config.pids().isEmpty()) {
                 for (int pid : config.pids()) {
                     MemorySegment key = obj.arena().allocateFrom(ValueLayout.JAVA_INT, pid);
@@ -261,11 +341,60 @@ public final class Probes implements AutoCloseable {
             for (String prog : plan.beginPrograms()) {
                 entryFds.add(obj.programFd(prog));
             }
-            return new Probes(obj, backend, new EntrySkips(entryFds));
+            RtnlSupport rtnl = new RtnlSupport(plan.rtnlMode() != ConfigLayout.RTNL_OFF, plan.seesRtnlHold(),
+                    plan.rtnlMode() == ConfigLayout.RTNL_CONTENTION ? "lock contention tracepoints"
+                            : plan.rtnlMode() == ConfigLayout.RTNL_LOCK_PROBES ? "mutex slow-path probes" : "off",
+                    rtnlMissing);
+            return new Probes(obj, backend, new EntrySkips(entryFds), rtnl);
         } catch (LibbpfException | RuntimeException e) {
             obj.close();
             throw e;
         }
+    }
+
+    /**
+     * Tells the loaded probes where rtnl_mutex is; null when done, else why not.
+     */
+    private static String locateRtnl(BpfObject obj, FutureTask<RtnlMutex.Symbols> kallsyms) throws LibbpfException {
+        RtnlMutex.Symbols syms;
+        try {
+            syms = kallsyms.get();
+        } catch (ExecutionException e) {
+            return "cannot read " + KALLSYMS + ": " + e.getCause().getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while reading " + KALLSYMS;
+        }
+        long mutex = syms.mutex();
+        if (mutex == 0 && syms.lockFunction() != 0) {
+            mutex = RtnlMutex.fromCode(peek(obj, syms.lockFunction()), syms.lockFunction());
+        }
+        if (!RtnlMutex.plausible(mutex)) {
+            return syms.lockFunction() == 0
+                    ? KALLSYMS + " lists neither rtnl_mutex nor rtnl_lock (addresses hidden? kernel.kptr_restrict)"
+                    : "rtnl_mutex is not in " + KALLSYMS + " (CONFIG_KALLSYMS_ALL is off) and rtnl_lock()'s code"
+                            + " does not show it";
+        }
+        MemorySegment key = obj.arena().allocateFrom(ValueLayout.JAVA_INT, 0);
+        MemorySegment value = obj.arena().allocateFrom(ValueLayout.JAVA_LONG, mutex);
+        obj.updateElem(".data.rtnl", key, value);
+        LOG.debug("rtnl_mutex at {}", Long.toHexString(mutex));
+        return null;
+    }
+
+    /** The first bytes of kernel memory at address, read by the never-attached peek program. */
+    private static byte[] peek(BpfObject obj, long address) throws LibbpfException {
+        Arena a = obj.arena();
+        MemorySegment args = a.allocateFrom(ValueLayout.JAVA_LONG, address);
+        MemorySegment opts = bpf_test_run_opts.allocate(a);
+        bpf_test_run_opts.sz(opts, bpf_test_run_opts.sizeof());
+        bpf_test_run_opts.ctx_in(opts, args);
+        bpf_test_run_opts.ctx_size_in(opts, (int) ValueLayout.JAVA_LONG.byteSize());
+        Native.check(Libbpf.bpf_prog_test_run_opts(obj.programFd(ProbePlan.PEEK), opts), "run " + ProbePlan.PEEK);
+        MemorySegment key = a.allocateFrom(ValueLayout.JAVA_INT, 0);
+        MemorySegment bytes = a.allocate(32);
+        obj.lookupElem(obj.mapFd(".data.peek"), key, bytes);
+        return bytes.toArray(ValueLayout.JAVA_BYTE);
     }
 
     /**

@@ -13,6 +13,8 @@ import java.util.Set;
  * @param netns        network namespace inode to keep; 0 keeps all
  * @param minLatencyNs keep only operations at least this slow
  * @param bufferPages  perf buffer pages per CPU (a power of two)
+ * @param rtnl         trace RTNL holds and waits (what each operation cost others)
+ * @param rtnlReportNs hand over each RTNL wait at least this long (--waits); 0: none
  */
 public record TraceConfig(
         Set<Integer> pids,
@@ -22,7 +24,9 @@ public record TraceConfig(
         boolean failedOnly,
         long minLatencyNs,
         int bufferPages,
-        boolean verbose) {
+        boolean verbose,
+        boolean rtnl,
+        long rtnlReportNs) {
 
     /**
      * --buffer-pages' default: 1 MiB per CPU, which holds a whole
@@ -32,6 +36,6 @@ public record TraceConfig(
     public static final int DEFAULT_BUFFER_PAGES = 256;
 
     public static TraceConfig everything() {
-        return new TraceConfig(Set.of(), null, null, 0, false, 0, DEFAULT_BUFFER_PAGES, false);
+        return new TraceConfig(Set.of(), null, null, 0, false, 0, DEFAULT_BUFFER_PAGES, false, true, 0);
     }
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.sink;
 
+import dev.ethtoolsnoop.decode.RtnlCost;
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.RtnlWait;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -63,7 +65,76 @@ public final class JsonSink extends PrintSink {
         } else {
             line.num(op.ret());
         }
+        RtnlCost r = op.rtnl();
+        if (r == null) {
+            line.str(",\"rtnl_hold_ns\":null,\"rtnl_waiters\":null,\"rtnl_wait_ns\":null,\"rtnl_wait_max_ns\":null"
+                    + ",\"rtnl_longest_waiter\":null");
+        } else {
+            line.str(",\"rtnl_hold_ns\":");
+            if (r.holdNs() == null) {
+                line.str("null");
+            } else {
+                line.num(r.holdNs());
+            }
+            line.str(",\"rtnl_waiters\":").num(r.waiters());
+            line.str(",\"rtnl_wait_ns\":").num(r.waitNs());
+            line.str(",\"rtnl_wait_max_ns\":").num(r.waitMaxNs());
+            line.str(",\"rtnl_longest_waiter\":");
+            if (r.waiters() == 0 || r.longestWaiterPid() == 0) {
+                line.str("null");
+            } else {
+                line.str("{\"pid\":").num(r.longestWaiterPid()).str(",\"comm\":");
+                json(line, r.longestWaiterComm());
+                line.ascii('}');
+            }
+        }
         line.ascii('}');
+    }
+
+    @Override
+    public void acceptWait(RtnlWait w) {
+        line.reset();
+        write(line, w);
+        line.writeLine(out);
+    }
+
+    static void write(LineBuilder line, RtnlWait w) {
+        line.str("{\"type\":\"rtnl_wait\",\"ts_ns\":").num(w.timeNs());
+        line.str(",\"pid\":").num(w.pid());
+        line.str(",\"tid\":").num(w.tid());
+        line.str(",\"comm\":");
+        json(line, w.comm());
+        line.str(",\"wait_ns\":").num(w.waitNs());
+        line.str(",\"ret\":").num(w.ret());
+        line.str(",\"holder\":");
+        if (w.holderPid() == 0) {
+            line.str("null}");
+            return;
+        }
+        line.str("{\"pid\":").num(w.holderPid());
+        line.str(",\"tid\":").num(w.holderTid());
+        line.str(",\"comm\":");
+        json(line, w.holderComm());
+        line.str(",\"ethtool\":");
+        RtnlWait.HolderOp op = w.holderOp();
+        if (op == null) {
+            line.str("null");
+        } else {
+            line.str("{\"kind\":");
+            json(line, op.kind().label());
+            line.str(",\"cmd_name\":");
+            json(line, op.command());
+            line.str(",\"ifname\":");
+            json(line, op.ifname());
+            line.str(",\"ts_ns\":").num(op.timeNs()).ascii('}');
+        }
+        line.str("}}");
+    }
+
+    public static String toJson(RtnlWait w) {
+        LineBuilder line = new LineBuilder();
+        write(line, w);
+        return line.toString();
     }
 
     private static void unsigned(LineBuilder line, Integer v) {

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * -s: one row per (process, interface, command) at exit, the most total
- * kernel time first: who keeps RTNL busy, and with what.
+ * -s: one row per (process, interface, command) at exit, what it inflicted on
+ * RTNL's other users first (the time they waited for RTNL while it held it),
+ * then the most total kernel time: who makes the host jitter, and with what.
  */
 public final class SummarySink extends PrintSink {
     private record Key(int pid, String comm, String ifname, String command) {
@@ -24,6 +25,12 @@ public final class SummarySink extends PrintSink {
         long failures;
         long totalNs;
         long maxNs;
+        /** RTNL figures, summed over the operations where they are known. */
+        boolean rtnlTraced;
+        boolean holdSeen;
+        long holdNs;
+        long blockedNs;
+        long waiters;
     }
 
     private final boolean json;
@@ -48,17 +55,27 @@ public final class SummarySink extends PrintSink {
         }
         r.totalNs += op.latencyNs();
         r.maxNs = Math.max(r.maxNs, op.latencyNs());
+        if (op.rtnl() != null) {
+            r.rtnlTraced = true;
+            r.blockedNs += op.rtnl().waitNs();
+            r.waiters += op.rtnl().waiters();
+            if (op.rtnl().holdNs() != null) {
+                r.holdSeen = true;
+                r.holdNs += op.rtnl().holdNs();
+            }
+        }
     }
 
 
     @Override
     public void finish() {
         List<Map.Entry<Key, Row>> sorted = new ArrayList<>(rows.entrySet());
-        sorted.sort(Comparator.comparingLong((Map.Entry<Key, Row> e) -> e.getValue().totalNs).reversed()
+        sorted.sort(Comparator.comparingLong((Map.Entry<Key, Row> e) -> e.getValue().blockedNs)
+                .thenComparingLong(e -> e.getValue().totalNs).reversed()
                 .thenComparing(e -> e.getKey().command()));
         if (!json) {
-            out.printf("%-24s %-16s %-34s %7s %6s %11s %10s %10s%n", "PID:Process", "Interface", "Command",
-                    "COUNT", "FAIL", "TOTAL(ms)", "AVG(ms)", "MAX(ms)");
+            out.printf("%-24s %-16s %-34s %7s %6s %11s %10s %10s %11s %13s%n", "PID:Process", "Interface", "Command",
+                    "COUNT", "FAIL", "TOTAL(ms)", "AVG(ms)", "MAX(ms)", "HOLD(ms)", "BLOCKED(ms)");
         }
         for (Map.Entry<Key, Row> e : sorted) {
             Key k = e.getKey();
@@ -67,11 +84,16 @@ public final class SummarySink extends PrintSink {
                 out.println("{\"type\":\"summary\",\"pid\":" + k.pid() + ",\"comm\":" + Text.json(k.comm())
                         + ",\"ifname\":" + Text.json(k.ifname()) + ",\"cmd_name\":" + Text.json(k.command())
                         + ",\"count\":" + r.count + ",\"failures\":" + r.failures + ",\"total_ns\":" + r.totalNs
-                        + ",\"avg_ns\":" + r.totalNs / r.count + ",\"max_ns\":" + r.maxNs + "}");
+                        + ",\"avg_ns\":" + r.totalNs / r.count + ",\"max_ns\":" + r.maxNs
+                        + ",\"rtnl_hold_ns\":" + (r.holdSeen ? r.holdNs : "null")
+                        + ",\"rtnl_waiters\":" + (r.rtnlTraced ? r.waiters : "null")
+                        + ",\"rtnl_wait_ns\":" + (r.rtnlTraced ? r.blockedNs : "null") + "}");
             } else {
-                out.printf("%-24s %-16s %-34s %7d %6d %11.3f %10.3f %10.3f%n", k.pid() + ":" + k.comm(),
+                out.printf("%-24s %-16s %-34s %7d %6d %11.3f %10.3f %10.3f %11s %13s%n", k.pid() + ":" + k.comm(),
                         k.ifname().isEmpty() ? "-" : k.ifname(), k.command(), r.count, r.failures, r.totalNs / 1e6,
-                        r.totalNs / 1e6 / r.count, r.maxNs / 1e6);
+                        r.totalNs / 1e6 / r.count, r.maxNs / 1e6,
+                        r.holdSeen ? String.format("%.3f", r.holdNs / 1e6) : "-",
+                        r.rtnlTraced ? String.format("%.3f/%d", r.blockedNs / 1e6, r.waiters) : "-");
             }
         }
         long dropped = lost.getAsLong();

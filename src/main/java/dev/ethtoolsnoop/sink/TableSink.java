@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.sink;
 
+import dev.ethtoolsnoop.decode.RtnlCost;
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.RtnlWait;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +16,12 @@ import java.util.List;
 /** The human view: a header, then one line per operation, args last since they are long. */
 public final class TableSink extends PrintSink {
     /**
-     * The columns: %-20s %-40s %-36s %9s %5s %s. The header is written out
+     * The columns: %-20s %-40s %-36s %9s %12s %5s %s. The header is written out
      * rather than formatted: String.format's first use costs a cold JVM
      * milliseconds before the ready line, and the lines no longer need it.
      */
     static final String HEADER = "Interface            PID:Process                              "
-            + "IOCTL_CMD/GENL_CMD                     LAT(ms)   RET ethtool args";
+            + "IOCTL_CMD/GENL_CMD                     LAT(ms)  BLOCKED(ms)   RET ethtool args";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private static final byte[] ETHTOOL = "ethtool".getBytes(StandardCharsets.US_ASCII);
@@ -71,6 +73,9 @@ public final class TableSink extends PrintSink {
         latency(line, op.latencyNs());
         line.alignRight(start, 9).ascii(' ');
         start = line.length();
+        blocked(line, op.rtnl());
+        line.alignRight(start, 12).ascii(' ');
+        start = line.length();
         if (op.ret() == null) {
             line.ascii('?');
         } else {
@@ -84,6 +89,68 @@ public final class TableSink extends PrintSink {
         }
         // what String.stripTrailing() did to the whole line: the args were last
         line.stripTrailingSpaces();
+        line.writeLine(out);
+    }
+
+    /**
+     * Time others waited for RTNL inside this operation's hold, and how many
+     * waited: "12.5/3"; "0" when nobody waited; "-" when not traced.
+     */
+    static void blocked(LineBuilder line, RtnlCost rtnl) {
+        if (rtnl == null) {
+            line.ascii('-');
+        } else if (rtnl.waiters() == 0) {
+            line.ascii('0');
+        } else {
+            long tenthsOfMs = (rtnl.waitNs() + 50_000) / 100_000;
+            line.num(tenthsOfMs / 10).ascii('.').num(tenthsOfMs % 10).ascii('/').num(rtnl.waiters());
+        }
+    }
+
+    /** A long wait for RTNL (--waits): the waiter, then who held RTNL. */
+    @Override
+    public void acceptWait(RtnlWait w) {
+        LineBuilder line = this.line;
+        line.reset();
+        if (timestamps) {
+            line.str(String.format("%-12s ", TIME.format(Instant.ofEpochSecond(0, w.timeNs()))));
+        }
+        line.mark();
+        RtnlWait.HolderOp op = w.holderOp();
+        terminal(line, op == null || op.ifname().length == 0 ? DASH : op.ifname());
+        line.padTo(20).ascii(' ');
+        line.mark();
+        line.num(w.pid()).ascii(':');
+        terminal(line, w.comm());
+        line.padTo(40).ascii(' ');
+        line.mark();
+        line.str("RTNL_WAIT");
+        line.padTo(36).ascii(' ');
+        int start = line.length();
+        latency(line, w.waitNs());
+        line.alignRight(start, 9).ascii(' ');
+        start = line.length();
+        line.ascii('-');
+        line.alignRight(start, 12).ascii(' ');
+        start = line.length();
+        line.num(w.ret());
+        line.alignRight(start, 5).ascii(' ');
+        line.str("held by ");
+        if (w.holderPid() == 0) {
+            line.str("? (RTNL's owner could not be read)");
+        } else {
+            line.num(w.holderPid()).ascii(':');
+            terminal(line, w.holderComm());
+            if (op == null) {
+                line.str(" (not ethtool)");
+            } else {
+                line.ascii(' ').str(op.command());
+                if (op.ifname().length > 0) {
+                    line.str(" on ");
+                    terminal(line, op.ifname());
+                }
+            }
+        }
         line.writeLine(out);
     }
 

@@ -2,6 +2,7 @@
 package dev.ethtoolsnoop.sink;
 
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.RtnlWait;
 
 import java.util.List;
 
@@ -10,6 +11,11 @@ public record Tee(List<Sink> sinks) implements Sink {
     @Override
     public void accept(Operation op) {
         sinks.forEach(s -> s.accept(op));
+    }
+
+    @Override
+    public void acceptWait(RtnlWait w) {
+        sinks.forEach(s -> s.acceptWait(w));
     }
 
     @Override

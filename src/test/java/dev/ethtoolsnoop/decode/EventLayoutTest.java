@@ -36,18 +36,23 @@ class EventLayoutTest {
                 int main(void) {
                 """.formatted(HEADER));
         for (String f : List.of("ts_ns", "latency_ns", "tgid", "tid", "ppid", "netns", "ret", "ifindex", "cmd",
-                "sub_cmd", "kind", "backend", "flags", "payload_len", "comm", "pcomm", "ifname", "sock_fd", "nl_seq")) {
+                "sub_cmd", "kind", "backend", "flags", "payload_len", "comm", "pcomm", "ifname", "sock_fd", "nl_seq",
+                "rtnl_hold_ns", "rtnl_wait_ns", "rtnl_wait_max_ns", "peer_ts_ns", "rtnl_waiters", "peer_tgid",
+                "peer_tid", "peer_kind", "rtnl_flags", "peer_comm")) {
             c.append("E(").append(f).append(")\n");
         }
         for (String f : List.of("min_latency_ns", "filter_netns", "ethtool_genl_family", "filter_pid", "failed_only",
-                "ioctl_useraddr_arg", "filter_comm", "filter_ifname")) {
+                "ioctl_useraddr_arg", "rtnl_mode", "filter_comm", "filter_ifname", "rtnl_report_ns")) {
             c.append("C(").append(f).append(")\n");
         }
-        c.append("K(dropped)\nK(inflight)\nK(receiving)\n");
+        c.append("K(dropped)\nK(inflight)\nK(receiving)\nK(waits_lost)\n");
+        c.append("printf(\"rtnl.F_WAITS %d\\n\", RTNL_F_WAITS);\nprintf(\"rtnl.F_HOLD %d\\n\", RTNL_F_HOLD);\n");
+        c.append("printf(\"rtnl.CONTENTION %d\\n\", RTNL_CONTENTION);\nprintf(\"rtnl.LOCK_PROBES %d\\n\", RTNL_LOCK_PROBES);\n");
         for (String f : List.of("HAS_SUB_CMD", "HAS_DEV", "CMD_UNREAD", "SUB_UNREAD", "AWAIT_REPLY")) {
             c.append("printf(\"flag.").append(f).append(" %d\\n\", EVENT_F_").append(f).append(");\n");
         }
         c.append("printf(\"kind.GENL_REPLY %d\\n\", KIND_GENL_REPLY);\n");
+        c.append("printf(\"kind.RTNL_WAIT %d\\n\", KIND_RTNL_WAIT);\n");
         c.append("""
                 printf("event.SIZE %zu\\n", sizeof(struct event));
                 printf("event.EVENT_SIZE %d\\n", EVENT_SIZE);
@@ -99,6 +104,21 @@ class EventLayoutTest {
         java.put("event.ifname", EventLayout.IFNAME);
         java.put("event.sock_fd", EventLayout.SOCK_FD);
         java.put("event.nl_seq", EventLayout.NL_SEQ);
+        java.put("event.rtnl_hold_ns", EventLayout.RTNL_HOLD_NS);
+        java.put("event.rtnl_wait_ns", EventLayout.RTNL_WAIT_NS);
+        java.put("event.rtnl_wait_max_ns", EventLayout.RTNL_WAIT_MAX_NS);
+        java.put("event.peer_ts_ns", EventLayout.PEER_TS_NS);
+        java.put("event.rtnl_waiters", EventLayout.RTNL_WAITERS);
+        java.put("event.peer_tgid", EventLayout.PEER_TGID);
+        java.put("event.peer_tid", EventLayout.PEER_TID);
+        java.put("event.peer_kind", EventLayout.PEER_KIND);
+        java.put("event.rtnl_flags", EventLayout.RTNL_FLAGS);
+        java.put("event.peer_comm", EventLayout.PEER_COMM);
+        java.put("rtnl.F_WAITS", EventLayout.RTNL_F_WAITS);
+        java.put("rtnl.F_HOLD", EventLayout.RTNL_F_HOLD);
+        java.put("rtnl.CONTENTION", ConfigLayout.RTNL_CONTENTION);
+        java.put("rtnl.LOCK_PROBES", ConfigLayout.RTNL_LOCK_PROBES);
+        java.put("kind.RTNL_WAIT", dev.ethtoolsnoop.decode.Kind.RTNL_WAIT.code());
         java.put("flag.HAS_SUB_CMD", EventLayout.F_HAS_SUB_CMD);
         java.put("flag.HAS_DEV", EventLayout.F_HAS_DEV);
         java.put("flag.CMD_UNREAD", EventLayout.F_CMD_UNREAD);
@@ -117,11 +137,14 @@ class EventLayoutTest {
         java.put("config.ioctl_useraddr_arg", ConfigLayout.IOCTL_USERADDR_ARG);
         java.put("config.filter_comm", ConfigLayout.FILTER_COMM);
         java.put("config.filter_ifname", ConfigLayout.FILTER_IFNAME);
+        java.put("config.rtnl_mode", ConfigLayout.RTNL_MODE);
+        java.put("config.rtnl_report_ns", ConfigLayout.RTNL_REPORT_NS);
         java.put("config.SIZE", ConfigLayout.SIZE);
         java.put("config.CONFIG_SIZE", ConfigLayout.SIZE);
         java.put("counters.dropped", CountersLayout.DROPPED);
         java.put("counters.inflight", CountersLayout.INFLIGHT);
         java.put("counters.receiving", CountersLayout.RECEIVING);
+        java.put("counters.waits_lost", CountersLayout.WAITS_LOST);
         java.put("counters.SIZE", CountersLayout.SIZE);
         java.put("counters.COUNTERS_SIZE", CountersLayout.SIZE);
         assertEquals(java.keySet(), c.keySet());

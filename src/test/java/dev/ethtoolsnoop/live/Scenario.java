@@ -48,7 +48,7 @@ public final class Scenario {
     public record Result(String backend, Map<String, Step> steps, Map<String, Iface> ifaces, int parentPid,
                          String parentComm, List<Map<String, Object>> events, int tracerRc, String tracerErr,
                          Map<String, Filtered> filters, String kernel, List<OptionRun> options,
-                         Map<String, List<Long>> bpfState, Storm storm, Path dir) {
+                         Map<String, List<Long>> bpfState, Storm storm, Path dir, List<Map<String, Object>> waits) {
 
         /** What a step printed (stdout and stderr). */
         public String stepOutput(String step) {
@@ -80,6 +80,7 @@ public final class Scenario {
     public static Path ioctlHelper() {
         testBinary("ethtool_storm");
         testBinary("ethtool_genl");
+        testBinary("rtnl_hold");
         return testBinary("ethtool_ioctl");
     }
 
@@ -203,9 +204,13 @@ public final class Scenario {
                         jsonLines(out.resolve("filter-" + name + ".jsonl")), rc(out.resolve("filter-" + name + ".rc")),
                         Files.readString(out.resolve("filter-" + name + ".err"))));
             }
-            return new Result(backend, steps, ifaces, parentPid, parentComm, jsonLines(out.resolve("events.jsonl")),
+            List<Map<String, Object>> all = jsonLines(out.resolve("events.jsonl"));
+            // the main tracer runs with --waits: its RTNL waits apart from the operations
+            return new Result(backend, steps, ifaces, parentPid, parentComm,
+                    all.stream().filter(e -> !e.containsKey("type")).toList(),
                     rc(out.resolve("tracer.rc")), Files.readString(out.resolve("tracer.err")), filters, kernel,
-                    options, bpfState, storm, out);
+                    options, bpfState, storm, out,
+                    all.stream().filter(e -> "rtnl_wait".equals(e.get("type"))).toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

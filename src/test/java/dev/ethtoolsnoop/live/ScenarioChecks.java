@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class ScenarioChecks {
     static final Set<String> FIELDS = Set.of("ts_ns", "backend", "kind", "ifname", "ifindex", "netns", "pid", "tid",
-            "comm", "ppid", "pcomm", "cmd", "cmd_name", "sub_cmd", "sub_cmd_name", "args", "latency_ns", "ret");
+            "comm", "ppid", "pcomm", "cmd", "cmd_name", "sub_cmd", "sub_cmd_name", "args", "latency_ns", "ret",
+            "rtnl_hold_ns", "rtnl_waiters", "rtnl_wait_ns", "rtnl_wait_max_ns", "rtnl_longest_waiter");
 
     private ScenarioChecks() {
     }
@@ -31,7 +32,7 @@ public final class ScenarioChecks {
     static final List<String> STEPS = List.of("ethtool_i", "ethtool_k", "ethtool_K_tso", "ethtool_l", "ethtool_S",
             "ethtool_m", "ethtool_perqueue", "ioctl_0x0", "ioctl_0xd", "ioctl_gdrvinfo", "ioctl_perqueue",
             "ioctl_thread", "ioctl_page_edge", "ioctl_cold_page", "genl_batch", "genl_noread", "netns_ethtool_i",
-            "ethtool_i_by_pid");
+            "rtnl_ethtool", "rtnl_other", "ethtool_i_by_pid");
 
     public static List<DynamicTest> tests(Scenario.Result r) {
         boolean kernel = !r.backend().equals("syscall");
@@ -69,14 +70,19 @@ public final class ScenarioChecks {
                     assertEquals("syscall", r.backend(), "a kernel backend knows every result: " + e);
                     assertEquals((long) r.steps().get("genl_noread").pid(), e.get("pid"), "ret unknown: " + e);
                 }
-                if (((Long) e.get("pid")) != r.steps().get("ioctl_thread").pid()) {
+                // ioctl_thread's and rtnl_hold's calls come from a second thread
+                if (((Long) e.get("pid")) != r.steps().get("ioctl_thread").pid()
+                        && ((Long) e.get("pid")) != r.steps().get("rtnl_ethtool").pid()) {
                     assertEquals(e.get("pid"), e.get("tid"), "single-threaded callers: " + e);
                 }
             }
         }));
         for (Scenario.Step step : r.steps().values()) {
-            t.add(DynamicTest.dynamicTest("step " + step.name(), () -> checkCaller(r, step)));
+            if (!step.name().equals("rtnl_other")) { // not an ethtool caller
+                t.add(DynamicTest.dynamicTest("step " + step.name(), () -> checkCaller(r, step)));
+            }
         }
+        t.addAll(RtnlChecks.tests(r));
         Scenario.Iface a = r.ifaces().get("etsnA");
         Scenario.Iface d = r.ifaces().get("etsnD");
         Scenario.Iface n = r.ifaces().get("etsnN");
@@ -337,7 +343,8 @@ public final class ScenarioChecks {
         List<Map<String, Object>> ev = r.eventsOf(step.name());
         assertFalse(ev.isEmpty(), "no events from step " + step + " (pid " + step.pid() + ")");
         String comm = step.name().startsWith("ioctl_") ? "ethtool_ioctl"
-                : step.name().startsWith("genl_") ? "ethtool_genl" : "ethtool";
+                : step.name().startsWith("genl_") ? "ethtool_genl"
+                : step.name().startsWith("rtnl_") ? "rtnl_holder" : "ethtool";
         for (Map<String, Object> e : ev) {
             assertEquals(comm, e.get("comm"), e.toString());
             assertEquals((long) r.parentPid(), e.get("ppid"), e.toString());

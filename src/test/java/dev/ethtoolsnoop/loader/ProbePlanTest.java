@@ -25,11 +25,15 @@ class ProbePlanTest {
         List<String> handlers = IntStream.range(0, 40).mapToObj(i -> "ethnl_handler_" + i).toList();
         return List.of(
                 // 5.10: dev_ethtool(net, ifr), __dev_get_by_name
-                new Probes.KernelFacts(OptionalInt.of(2), OptionalInt.of(1), true, true, false, handlers),
-                // 7.x: dev_ethtool(net, ifr, useraddr), netdev_get_by_name
-                new Probes.KernelFacts(OptionalInt.of(3), OptionalInt.of(1), true, false, true, handlers.subList(0, 5)),
-                // neither lookup, no netlink
-                new Probes.KernelFacts(OptionalInt.of(3), OptionalInt.of(1), false, false, false, List.of()));
+                // and no lock contention tracepoints
+                new Probes.KernelFacts(OptionalInt.of(2), OptionalInt.of(1), true, true, false, handlers,
+                        new Probes.KernelFacts.Rtnl(false, true, true, true, true, true)),
+                // 7.x: dev_ethtool(net, ifr, useraddr), netdev_get_by_name, contention tracepoints
+                new Probes.KernelFacts(OptionalInt.of(3), OptionalInt.of(1), true, false, true, handlers.subList(0, 5),
+                        new Probes.KernelFacts.Rtnl(true, true, true, true, true, true)),
+                // neither lookup, no netlink, nothing for RTNL
+                new Probes.KernelFacts(OptionalInt.of(3), OptionalInt.of(1), false, false, false, List.of(),
+                        new Probes.KernelFacts.Rtnl(false, false, false, false, false, false)));
     }
 
     @Test
@@ -53,6 +57,31 @@ class ProbePlanTest {
             }
         }
         assertEquals(inObject, planned, "programs no plan uses, or plans naming none");
+    }
+
+    @Test
+    void rtnlIsSeenTheCheapestWayEachKernelAndBackendAllow() {
+        List<Probes.KernelFacts> k = kernels();
+        // 5.10: no contention tracepoints; only the kernel backends can probe the mutex slow paths
+        assertEquals(ConfigLayout.RTNL_OFF, ProbePlan.of(Backend.SYSCALL, k.get(0)).rtnlMode());
+        assertEquals(ConfigLayout.RTNL_LOCK_PROBES, ProbePlan.of(Backend.FENTRY, k.get(0)).rtnlMode());
+        assertTrue(ProbePlan.of(Backend.KPROBE, k.get(0)).programs().contains("kprobe_mutex_slowpath"));
+        // 5.19+: the tracepoints on every backend; rtnl_lock() entry is not probed then
+        for (Backend b : Backend.values()) {
+            ProbePlan plan = ProbePlan.of(b, k.get(1));
+            assertEquals(ConfigLayout.RTNL_CONTENTION, plan.rtnlMode(), b.label());
+            assertTrue(plan.programs().contains("raw_contention_begin"), b.label());
+            assertTrue(plan.programs().stream().noneMatch(p -> p.contains("slowpath")), b.label());
+            assertEquals(b != Backend.SYSCALL, plan.seesRtnlHold(), b.label());
+        }
+        assertEquals(List.of("fexit_rtnl_lock", "fexit_rtnl_lock_killable", "fentry_rtnl_unlock"),
+                ProbePlan.of(Backend.FENTRY, k.get(1)).probes().stream().filter(p -> p.target().contains("rtnl"))
+                        .map(ProbePlan.Probe::program).toList());
+        // asked not to, or nothing to see it with
+        assertEquals(ConfigLayout.RTNL_OFF, ProbePlan.of(Backend.FENTRY, k.get(1), false).rtnlMode());
+        assertTrue(ProbePlan.of(Backend.FENTRY, k.get(1), false).probes().stream()
+                .noneMatch(p -> p.role() == ProbePlan.Role.RTNL));
+        assertEquals(ConfigLayout.RTNL_OFF, ProbePlan.of(Backend.FENTRY, k.get(2)).rtnlMode());
     }
 
     @Test

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AggregateSinksTest {
     private static Operation op(int pid, String cmd, long latencyNs, int ret) {
         return new Operation(0, Backend.FENTRY, Kind.GENL, "eth0".getBytes(), 2, 1, pid, pid,
-                "exporter".getBytes(), 1, "init".getBytes(), 31, cmd, null, null, List.of(), latencyNs, ret);
+                "exporter".getBytes(), 1, "init".getBytes(), 31, cmd, null, null, List.of(), latencyNs, ret, null);
     }
 
     private static String run(Sink sink, ByteArrayOutputStream buf, Operation... ops) {

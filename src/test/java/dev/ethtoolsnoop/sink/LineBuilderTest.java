@@ -3,6 +3,7 @@ package dev.ethtoolsnoop.sink;
 
 import dev.ethtoolsnoop.decode.Backend;
 import dev.ethtoolsnoop.decode.Kind;
+import dev.ethtoolsnoop.decode.RtnlCost;
 import dev.ethtoolsnoop.enrich.Operation;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * byte for byte, over random names, hostile bytes and odd numbers.
  */
 class LineBuilderTest {
-    private static final String FORMAT = "%-20s %-40s %-36s %9s %5s %s";
+    private static final String FORMAT = "%-20s %-40s %-36s %9s %12s %5s %s";
     private static final byte[] ETHTOOL = "ethtool".getBytes(StandardCharsets.US_ASCII);
 
     static String referenceTable(Operation op, long ownNetns) {
@@ -33,8 +34,12 @@ class LineBuilderTest {
         if (Arrays.equals(op.comm(), ETHTOOL)) {
             process += "(parent " + op.ppid() + ":" + Text.forTerminal(op.pcomm()) + ")";
         }
+        RtnlCost r = op.rtnl();
+        String blocked = r == null ? "-" : r.waiters() == 0 ? "0"
+                : new java.math.BigDecimal(r.waitNs()).movePointLeft(6).setScale(1, java.math.RoundingMode.HALF_UP)
+                        + "/" + r.waiters();
         return String.format(FORMAT, iface, process, op.command(), String.format("%.3f", op.latencyNs() / 1e6),
-                op.ret() == null ? "?" : op.ret(), String.join(", ", op.args())).stripTrailing() + "\n";
+                blocked, op.ret() == null ? "?" : op.ret(), String.join(", ", op.args())).stripTrailing() + "\n";
     }
 
     static String referenceJson(Operation op) {
@@ -56,7 +61,19 @@ class LineBuilderTest {
                 + ",\"args\":[" + op.args().stream().map(Text::json).collect(Collectors.joining(",")) + "]"
                 + ",\"latency_ns\":" + op.latencyNs()
                 + ",\"ret\":" + op.ret()
+                + rtnlJson(op.rtnl())
                 + "}\n";
+    }
+
+    private static String rtnlJson(RtnlCost r) {
+        if (r == null) {
+            return ",\"rtnl_hold_ns\":null,\"rtnl_waiters\":null,\"rtnl_wait_ns\":null,\"rtnl_wait_max_ns\":null"
+                    + ",\"rtnl_longest_waiter\":null";
+        }
+        return ",\"rtnl_hold_ns\":" + r.holdNs() + ",\"rtnl_waiters\":" + r.waiters()
+                + ",\"rtnl_wait_ns\":" + r.waitNs() + ",\"rtnl_wait_max_ns\":" + r.waitMaxNs()
+                + ",\"rtnl_longest_waiter\":" + (r.waiters() == 0 || r.longestWaiterPid() == 0 ? "null"
+                : "{\"pid\":" + r.longestWaiterPid() + ",\"comm\":" + Text.json(r.longestWaiterComm()) + "}");
     }
 
     private static final String[] PIECES = {"eth0", "ethtool", "a", "", " ", "  x ", "\\", "\"", "\t", "\n", "\u001b[31m",
@@ -92,12 +109,15 @@ class LineBuilderTest {
                 r.nextBoolean() ? ETHTOOL : name(r), r.nextInt(), name(r),
                 r.nextBoolean() ? null : r.nextInt(), r.nextBoolean() ? "ETHTOOL_GDRVINFO" : string(r),
                 sub ? r.nextInt() : null, sub ? (r.nextBoolean() ? "ETHTOOL_GCOALESCE" : string(r)) : null,
-                args, latencies[r.nextInt(latencies.length)], r.nextInt(4) == 0 ? null : r.nextInt(-200, 2));
+                args, latencies[r.nextInt(latencies.length)], r.nextInt(4) == 0 ? null : r.nextInt(-200, 2),
+                r.nextInt(3) == 0 ? null : new RtnlCost(r.nextBoolean() ? null : r.nextLong(0, 1L << 40),
+                        r.nextBoolean() ? 0 : r.nextInt(1, 100), latencies[r.nextInt(latencies.length)],
+                        r.nextLong(0, 1L << 40), r.nextInt(0, 3), name(r)));
     }
 
     @Test
     void headerIsWhatStringFormatPrinted() {
-        assertEquals(String.format(FORMAT, "Interface", "PID:Process", "IOCTL_CMD/GENL_CMD", "LAT(ms)", "RET",
+        assertEquals(String.format(FORMAT, "Interface", "PID:Process", "IOCTL_CMD/GENL_CMD", "LAT(ms)", "BLOCKED(ms)", "RET",
                 "ethtool args"), TableSink.HEADER);
         ByteArrayOutputStream t = new ByteArrayOutputStream();
         new TableSink(new PrintStream(t, false, StandardCharsets.UTF_8), true, 100);
