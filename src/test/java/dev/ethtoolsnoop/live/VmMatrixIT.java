@@ -79,6 +79,18 @@ class VmMatrixIT {
             org.junit.jupiter.api.Assertions.assertTrue(
                     err.lines().anyMatch(l -> l.startsWith("Tracing ethtool operations (backend: fentry,")), err);
         }));
+        String release = readOrEmpty(out.resolve("uname")).trim();
+        nodes.add(DynamicTest.dynamicTest("syscall backend: RTNL waits where the kernel has contention tracepoints,"
+                + " else said once", () -> {
+            String err = readOrEmpty(out.resolve("syscall-rtnl.err"));
+            String[] v = release.split("[.-]");
+            boolean tracepoints = Integer.parseInt(v[0]) > 5 || Integer.parseInt(v[0]) == 5 && Integer.parseInt(v[1]) >= 19;
+            long said = err.lines().filter(l -> l.contains("RTNL waits are not traced")).count();
+            org.junit.jupiter.api.Assertions.assertEquals(tracepoints ? 0 : 1, said, err);
+            org.junit.jupiter.api.Assertions.assertTrue(err.lines().anyMatch(l -> l.startsWith(
+                    "Tracing ethtool operations (backend: syscall,") && l.contains("RTNL: lock contention tracepoints")
+                    == tracepoints), err);
+        }));
         for (String backend : BACKENDS) {
             Path dir = out.resolve(backend);
             if (!Files.exists(dir.resolve("steps")) || !Files.exists(dir.resolve("events.jsonl"))) {
