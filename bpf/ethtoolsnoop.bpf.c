@@ -214,6 +214,14 @@ struct {
 	__type(value, __u8);
 } pid_filter SEC(".maps");
 
+/* --cgroup: the cgroup's id and its descendants' as they were at start */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} cgroup_filter SEC(".maps");
+
 /* A socket of one process: (tgid, fd). */
 struct sock_key {
 	__u32 tgid;
@@ -551,7 +559,32 @@ static __always_inline bool caller_wanted(__u32 tgid, const char *comm)
 		return false;
 	if (cfg.filter_comm[0] && !str16_eq(comm, cfg.filter_comm))
 		return false;
+	if (cfg.filter_cgroup) {
+		__u64 cg = bpf_get_current_cgroup_id();
+
+		if (!bpf_map_lookup_elem(&cgroup_filter, &cg))
+			return false;
+	}
 	return true;
+}
+
+/* The parent, its parent, ...: the process names, pid 0 past init. */
+static __always_inline void read_ancestors(struct event *ev, struct task_struct *t)
+{
+	/* a bounded loop (v5.3+): unrolled, the early returns make it four copies */
+	for (int i = 0; i < ANCESTORS; i++) {
+		__u32 pid;
+
+		if (!t)
+			return;
+		pid = BPF_CORE_READ(t, tgid);
+		if (!pid)
+			return; /* the idle task: init has no parent process */
+		ev->ancestors[i].pid = pid;
+		bpf_probe_read_kernel(ev->ancestors[i].comm, TASK_COMM_LEN,
+				      &BPF_CORE_READ(t, group_leader)->comm);
+		t = BPF_CORE_READ(t, real_parent);
+	}
 }
 
 static __always_inline bool result_wanted(const struct event *ev)
@@ -619,6 +652,8 @@ static __always_inline struct pending *begin(__u8 kind, __u8 backend)
 	p->ev.netns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
 	__builtin_memcpy(p->ev.comm, comm, sizeof(comm));
 	bpf_probe_read_kernel(p->ev.pcomm, sizeof(p->ev.pcomm), &parent->comm);
+	p->ev.cgroup_id = bpf_get_current_cgroup_id();
+	read_ancestors(&p->ev, parent);
 	rtnl_op_begin(p, task);
 	return p;
 }

@@ -11,6 +11,8 @@
 
 #define TASK_COMM_LEN 16
 #define IFNAME_LEN 16
+/* ancestors captured per operation, the parent first */
+#define ANCESTORS 4
 
 /* Where the operation entered the kernel. */
 enum event_kind {
@@ -96,9 +98,20 @@ struct event {
 	__u8 rtnl_flags;  /* RTNL_F_* */
 	__u8 __pad3[2];
 	char peer_comm[TASK_COMM_LEN];
+	/*
+	 * Who really called: the caller's cgroup (v2 id: the inode of its
+	 * directory in the cgroup2 hierarchy) and its ancestors at the time of
+	 * the call (pid 0 past the last), which short-lived callers (a forked
+	 * ethtool, the shell that ran it) no longer show afterwards.
+	 */
+	__u64 cgroup_id;
+	struct {
+		__u32 pid;
+		char comm[TASK_COMM_LEN];
+	} ancestors[ANCESTORS];
 };
 
-#define EVENT_SIZE 176
+#define EVENT_SIZE 264
 
 /*
  * The syscall backend cannot see the kernel's parsed netlink request, so it
@@ -124,7 +137,8 @@ struct config {
 	__u8 failed_only;          /* only ret != 0 */
 	__u8 ioctl_useraddr_arg;   /* dev_ethtool() takes useraddr (a554bf96b49d, v5.15) */
 	__u8 rtnl_mode;            /* enum rtnl_mode */
-	__u8 __pad[6];
+	__u8 filter_cgroup;        /* only callers in a cgroup of the cgroup_filter map */
+	__u8 __pad[5];
 	char filter_comm[TASK_COMM_LEN];
 	char filter_ifname[IFNAME_LEN];
 	__u64 rtnl_report_ns;      /* hand over RTNL waits this long (0: none) */

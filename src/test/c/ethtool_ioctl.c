@@ -2,7 +2,7 @@
 /*
  * Issues one raw SIOCETHTOOL ioctl, as an exporter linking its own ethtool
  * code would, including commands ethtool never sends (0x0, 0xd).
- *   ethtool_ioctl [--thread] [--comm NAME] [--page-edge|--cold-page] IFNAME CMD [SUB_CMD]
+ *   ethtool_ioctl [--thread] [--comm NAME] [--linger MS] [--page-edge|--cold-page] IFNAME CMD [SUB_CMD]
  * (numbers in C syntax, e.g. 0x4b)
  * --thread issues it from a second thread, as a multithreaded exporter would.
  * --page-edge puts the command in the last 4 bytes of a page whose next page
@@ -10,6 +10,9 @@
  * --cold-page puts the command on a page of a file mapping the process has
  * never touched: present in the page cache, not in its page tables, so only
  * a read that may fault (the kernel's) can see it.
+ * --linger stays alive MS milliseconds after the call, so that what only a
+ * live process shows (its /proc entry: the full executable name) is there
+ * when the tracer reads the event.
  * --comm renames the process first (prctl PR_SET_NAME): any bytes, e.g.
  * terminal escape sequences, as a hostile process could.
  * Prints "rc=R errno=E tid=T" and exits 0 whatever the kernel said.
@@ -118,13 +121,21 @@ int main(int argc, char **argv)
 		argv += 2;
 		argc -= 2;
 	}
+	long linger_ms = 0;
+
+	if (argc > 2 && strcmp(argv[1], "--linger") == 0) {
+		linger_ms = strtol(argv[2], NULL, 0);
+		argv += 2;
+		argc -= 2;
+	}
 	int edge = argc > 1 && strcmp(argv[1], "--page-edge") == 0;
 	int cold = argc > 1 && strcmp(argv[1], "--cold-page") == 0;
 
 	argv += edge || cold;
 	argc -= edge || cold;
 	if (argc < 3) {
-		fprintf(stderr, "usage: ethtool_ioctl [--thread] [--comm NAME] [--page-edge|--cold-page] IFNAME CMD [SUB_CMD]\n");
+		fprintf(stderr, "usage: ethtool_ioctl [--thread] [--comm NAME] [--linger MS] [--page-edge|--cold-page] "
+				"IFNAME CMD [SUB_CMD]\n");
 		return 2;
 	}
 	req.ifname = argv[1];
@@ -138,12 +149,14 @@ int main(int argc, char **argv)
 		req.data = cold_page(req.cmd, req.sub_cmd);
 	if (!threaded) {
 		issue(&req);
-		return 0;
+	} else {
+		if (pthread_create(&t, NULL, issue, &req) != 0) {
+			perror("pthread_create");
+			return 1;
+		}
+		pthread_join(t, NULL);
 	}
-	if (pthread_create(&t, NULL, issue, &req) != 0) {
-		perror("pthread_create");
-		return 1;
-	}
-	pthread_join(t, NULL);
+	if (linger_ms > 0)
+		usleep(linger_ms * 1000);
 	return 0;
 }

@@ -49,6 +49,9 @@ cleanup() {
     ip link del etsnD 2>/dev/null || true
     ip link del etsnP 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
+    [[ -n ${cgdir:-} ]] && rmdir "$cgdir" 2>/dev/null
+    [[ -n ${cg2_mounted:-} ]] && umount "$cg2" 2>/dev/null
+    true
 }
 trap cleanup EXIT
 cleanup
@@ -66,6 +69,21 @@ echo "iface etsnD $(cat /sys/class/net/etsnD/ifindex) $(netns_of /proc/self/ns/n
 echo "iface etsnN $(ip netns exec "$ns" cat /sys/class/net/etsnN/ifindex) $(netns_of /run/netns/"$ns")" >>"$out/steps"
 echo "iface etsnP $(cat /sys/class/net/etsnP/ifindex) $(netns_of /proc/self/ns/net)" >>"$out/steps"
 echo "parent $$ $(cat /proc/$$/comm)" >>"$out/steps"
+
+# A cgroup of the scenario's own, in the cgroup v2 hierarchy (mounted here
+# where the system has none, as in the VM guests): OUT/cgroup says
+# "PATH INODE" (the inode is the cgroup id the probes see).
+cg2=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") print $5; break } }' \
+    /proc/self/mountinfo | head -1)
+if [[ -z $cg2 ]]; then
+    cg2=/tmp/etsn-cgroup2
+    mkdir -p "$cg2"
+    mount -t cgroup2 none "$cg2"
+    cg2_mounted=1
+fi
+cgdir=$cg2/etsn-test-$$
+mkdir "$cgdir"
+echo "/etsn-test-$$ $(stat -c %i "$cgdir")" >"$out/cgroup"
 echo "kernel $(uname -r)" >>"$out/steps"
 
 # A process whose pid is known before it runs ethtool, for the -p filter:
@@ -123,6 +141,7 @@ minlat_all -m 0.000001
 minlat_none -m 60000
 agg -s --hist
 holder -c rtnl_holder --waits 50
+cgroup --cgroup /etsn-test-$$
 EOF_FILTERS
 
 await_ready() { # NAME ERRFILE
@@ -187,6 +206,17 @@ step netns_ethtool_i ip netns exec "$ns" ethtool -i etsnN
 ip addr add 10.199.0.1/24 dev etsnQ
 step rtnl_ethtool "$rtnl_helper" --ethtool etsnP --hold-ms 400 --waiters 3 --waiter-dev etsnQ
 step rtnl_other "$rtnl_helper" --ifconf --hold-ms 300 --waiters 2 --waiter-dev etsnQ
+# Who really called: ethtool three shells down (each sh -c runs its
+# command as a child: "; true" keeps it from exec'ing it), which exits at
+# once; ethtool in a cgroup of its own; a process whose name the kernel cuts
+# at 15 bytes (alive for a while: its full name is read from /proc); and a
+# caller every ~0.9 s, its start times (/proc/uptime) in its output.
+step tree sh -c 'sh -c "sh -c \"ethtool -i etsnA; true\"; true"; true'
+step cgroup_ethtool sh -c "echo \$\$ >$cgdir/cgroup.procs && exec ethtool -i etsnA"
+long_helper=$(dirname "$ioctl_helper")/ethtool_ioctl_with_a_long_name
+cp "$ioctl_helper" "$long_helper"
+step longname "$long_helper" --linger 1500 etsnD 0x3
+step cadence sh -c 'for i in 1 2 3 4 5; do cat /proc/uptime; ethtool -i etsnD >/dev/null; sleep 0.8; done'
 # Every option of options.txt, each its own ethtool process on etsnP (some
 # change settings, so not on the devices the steps above use).
 lineno=0

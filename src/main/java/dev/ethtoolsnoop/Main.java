@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop;
 
+import dev.ethtoolsnoop.enrich.Callers;
+import dev.ethtoolsnoop.enrich.Cgroups;
 import dev.ethtoolsnoop.enrich.DeviceNames;
+import dev.ethtoolsnoop.enrich.ProcessNames;
 import dev.ethtoolsnoop.enrich.Enricher;
 import dev.ethtoolsnoop.enrich.RtnlWaits;
 import dev.ethtoolsnoop.enrich.Operation;
@@ -108,6 +111,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-i", "--interface"}, paramLabel = "IFNAME", description = "Only this interface.")
     String ifname;
 
+    @Option(names = "--cgroup", paramLabel = "PATH",
+            description = "Only callers in this cgroup or below it (its path in the cgroup v2 hierarchy, e.g. "
+                    + "/system.slice/node_exporter.service, or a directory under the cgroup2 mount).")
+    String cgroup;
+
     @Option(names = "--netns", paramLabel = "INODE",
             description = "Only devices in this network namespace (inode, as in `ls -L -i /proc/PID/ns/net`).")
     Long netns;
@@ -132,6 +140,15 @@ public final class Main implements Callable<Integer> {
                     + "RTNL meanwhile: the ethtool operation, or a process marked (not ethtool). With a filter, "
                     + "only the waits on operations it keeps.")
     Double waitsMs;
+
+    @Option(names = "--ancestors", paramLabel = "N",
+            description = "How many of the caller's ancestors the table names, PID:NAME<PARENT<...(PID) "
+                    + "(0 to 4, default 2; JSON always has all 4).")
+    Integer ancestors;
+
+    @Option(names = "--service",
+            description = "Add a SERVICE column: the caller's systemd unit, container or pod, else its cgroup.")
+    boolean serviceColumn;
 
     @Option(names = "--no-rtnl",
             description = "Do not trace RTNL: no BLOCKED figures, no --waits, no probes on the lock.")
@@ -174,6 +191,8 @@ public final class Main implements Callable<Integer> {
 
     /** The BPF pid_filter map's size. */
     static final int MAX_PIDS = 64;
+    /** The BPF cgroup_filter map's size. */
+    static final int MAX_CGROUPS = 4096;
     /** The largest pid Linux can give (PID_MAX_LIMIT on 64-bit). */
     static final int MAX_PID = 4_194_304;
     /** Beyond some 290 years, a deadline in nanoseconds would overflow; well below. */
@@ -282,6 +301,12 @@ public final class Main implements Callable<Integer> {
         if (waitsMs != null && !(waitsMs >= 0 && waitsMs <= MAX_MIN_LATENCY_MS)) {
             return "--waits takes milliseconds from 0 to " + (long) MAX_MIN_LATENCY_MS + ", got " + waitsMs;
         }
+        if (ancestors != null && (ancestors < 0 || ancestors > 4)) {
+            return "--ancestors takes 0 to 4 (what the probes keep), got " + ancestors;
+        }
+        if (cgroup != null && (cgroup.isEmpty() || cgroup.contains("\0"))) {
+            return "--cgroup: a cgroup path such as /system.slice/NAME.service, got '" + cgroup + "'";
+        }
         if (waitsMs != null && noRtnl) {
             return "--waits shows RTNL waits, which --no-rtnl turns off: give one of them";
         }
@@ -342,6 +367,15 @@ public final class Main implements Callable<Integer> {
         }
         if (netns != null) {
             given.add("--netns");
+        }
+        if (cgroup != null) {
+            given.add("--cgroup");
+        }
+        if (ancestors != null) {
+            given.add("--ancestors");
+        }
+        if (serviceColumn) {
+            given.add("--service");
         }
         if (failedOnly) {
             given.add("--failed");
@@ -465,9 +499,24 @@ public final class Main implements Callable<Integer> {
 
     private int trace(PrintStream out) throws IOException {
         int pages = bufferPages != null ? bufferPages : defaultBufferPages(Limits.possibleCpus());
+        Cgroups cgroups = Cgroups.ofSystem();
+        java.util.Set<Long> cgroupIds = null;
+        if (cgroup != null) {
+            cgroupIds = cgroups.subtree(cgroup);
+            if (cgroupIds.isEmpty()) {
+                System.err.println("ethtoolsnoop: --cgroup: no cgroup " + escape(cgroup)
+                        + " in the cgroup v2 hierarchy (try 'ethtoolsnoop --help')");
+                return USAGE;
+            }
+            if (cgroupIds.size() > MAX_CGROUPS) {
+                System.err.println("ethtoolsnoop: --cgroup: " + escape(cgroup) + " has " + cgroupIds.size()
+                        + " cgroups below it, more than the BPF filter holds (" + MAX_CGROUPS + ")");
+                return USAGE;
+            }
+        }
         TraceConfig config = new TraceConfig(new HashSet<>(pids), comm, ifname, netns == null ? 0 : netns,
                 failedOnly, (long) (minLatencyMs * 1e6), pages, verbose, !noRtnl,
-                waitsMs == null ? 0 : Math.max(1, (long) (waitsMs * 1e6)));
+                waitsMs == null ? 0 : Math.max(1, (long) (waitsMs * 1e6)), cgroupIds);
         warnings(Path.of("/sys/class/net"), Path.of("/proc")).forEach(LOG::warn);
         long ownNetns = ownNetns();
         try {
@@ -477,7 +526,7 @@ public final class Main implements Callable<Integer> {
             try (DeviceNames devices = DeviceNames.ofKernel(ownNetns);
                  Probes probes = Probes.attach(config, backendChoice())) {
                 long offset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
-                Enricher enricher = new Enricher(offset, devices);
+                Enricher enricher = new Enricher(offset, devices, new Callers(cgroups, ProcessNames.ofSystem()));
                 AtomicLong lost = new AtomicLong();
                 BooleanSupplier outputGone = stdout != null ? () -> false : () -> PipeWatch.readerGone(1);
                 Probes.RtnlSupport rtnl = probes.rtnl();
@@ -524,7 +573,8 @@ public final class Main implements Callable<Integer> {
 
     private Sink sink(PrintStream out, long ownNetns, java.util.function.LongSupplier lost) {
         if (!summary && !hist) {
-            return json ? new JsonSink(out) : new TableSink(out, timestamp, ownNetns);
+            return json ? new JsonSink(out) : new TableSink(out, timestamp, ownNetns,
+                    ancestors == null ? TableSink.DEFAULT_ANCESTORS : ancestors, serviceColumn);
         }
         List<Sink> sinks = new java.util.ArrayList<>();
         if (summary) {
@@ -538,7 +588,8 @@ public final class Main implements Callable<Integer> {
 
     /** Whether any option selects operations (then --waits shows only waits on those). */
     private boolean filtered() {
-        return !pids.isEmpty() || comm != null || ifname != null || netns != null || failedOnly || minLatencyMs > 0;
+        return !pids.isEmpty() || comm != null || ifname != null || netns != null || failedOnly || minLatencyMs > 0
+                || cgroup != null;
     }
 
     /**

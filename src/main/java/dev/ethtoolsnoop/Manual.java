@@ -21,8 +21,10 @@ public final class Manual {
             new Field("TIME", "with -T: wall-clock time of entry, HH:MM:SS.mmm"),
             new Field("Interface", "the device; with @netns:INODE when it is in another network namespace than the"
                     + " tracer's; - when the operation names none"),
-            new Field("PID:Process", "the calling process (for ethtool itself, with its parent: "
-                    + "PID:ethtool(parent PPID:PCOMM))"),
+            new Field("PID:Process", "the calling process and its ancestors, PID:NAME<PARENT<GRANDPARENT(PID of the"
+                    + " last) (--ancestors sets how many); NAME is the executable's when the kernel's 15-byte name"
+                    + " is cut short of it"),
+            new Field("SERVICE", "with --service: the caller's systemd unit, container or pod, else its cgroup"),
             new Field("IOCTL_CMD/GENL_CMD", "the ioctl ETHTOOL_* or netlink ETHTOOL_MSG_* command; "
                     + "ETHTOOL_PERQUEUE/SUB for per-queue ioctls; UNKNOWN(0xN) for a value no kernel defines; "
                     + "? when the command could not be read"),
@@ -61,7 +63,17 @@ public final class Manual {
             new Field("rtnl_wait_ns", "their waits summed, each only the part inside the hold"),
             new Field("rtnl_wait_max_ns", "the longest of those"),
             new Field("rtnl_longest_waiter", "{\"pid\", \"comm\"} of the task that waited longest; null when"
-                    + " nobody waited"));
+                    + " nobody waited"),
+            new Field("ancestors", "the caller's parent, its parent, ... (up to 4), [{\"pid\", \"comm\"}], read in"
+                    + " the kernel at the call, so they survive short-lived processes"),
+            new Field("exe", "the executable's name (beyond comm's 15 bytes); null when the process was gone before"
+                    + " the tracer read the event"),
+            new Field("cmdline", "its command line, up to 256 bytes; null when gone"),
+            new Field("cgroup_id", "the caller's cgroup v2 id (the inode of its cgroup directory)"),
+            new Field("cgroup", "that cgroup's path in the cgroup v2 hierarchy; null when not found"),
+            new Field("service", "what an operator calls it: a systemd unit (node_exporter.service), a container"
+                    + " (docker:ID, containerd:ID, crio:ID), a Kubernetes pod (pod:UID), else the cgroup's path;"
+                    + " null when nothing tells"));
 
     /** --waits: one object per long wait for RTNL, in the order JsonSink writes them. */
     public static final List<Field> WAIT_FIELDS = List.of(

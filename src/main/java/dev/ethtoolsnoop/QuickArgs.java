@@ -83,6 +83,9 @@ final class QuickArgs {
                     case "--verbose" -> m.verbose = true;
                     case "--waits" -> m.waitsMs = Double.parseDouble(value);
                     case "--no-rtnl" -> m.noRtnl = true;
+                    case "--cgroup" -> m.cgroup = value;
+                    case "--ancestors" -> m.ancestors = Integer.parseInt(value);
+                    case "--service" -> m.serviceColumn = true;
                     default -> {
                         return null;
                     }
@@ -118,6 +121,9 @@ final class QuickArgs {
             case "-v", "--verbose" -> "--verbose";
             case "-w", "--waits" -> "--waits";
             case "--no-rtnl" -> "--no-rtnl";
+            case "--cgroup" -> "--cgroup";
+            case "--ancestors" -> "--ancestors";
+            case "--service" -> "--service";
             default -> null;
         };
     }
@@ -125,7 +131,7 @@ final class QuickArgs {
     private static boolean takesValue(String option) {
         return switch (option) {
             case "--pid", "--comm", "--interface", "--netns", "--min-latency", "--duration", "--count", "--backend",
-                 "--buffer-pages" -> true;
+                 "--buffer-pages", "--cgroup", "--ancestors" -> true;
             default -> false;
         };
     }

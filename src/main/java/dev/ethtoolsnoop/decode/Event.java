@@ -19,6 +19,8 @@ package dev.ethtoolsnoop.decode;
  * @param rtnl    an operation's cost to RTNL's other users; null where RTNL waits are not traced
  * @param holder  a {@link Kind#RTNL_WAIT}'s RTNL holder (its ethtool operation's kind, cmd,
  *                ifname, ifindex and netns are in those fields); else null
+ * @param cgroupId  the caller's cgroup v2 id (0 in a {@link Kind#RTNL_WAIT})
+ * @param ancestors the caller's parent, its parent, ... (up to 4), as they were at the call
  */
 public record Event(
         long monotonicNs,
@@ -44,7 +46,9 @@ public record Event(
         int sockFd,
         int nlSeq,
         RtnlCost rtnl,
-        RtnlHolder holder) {
+        RtnlHolder holder,
+        long cgroupId,
+        java.util.List<Ancestor> ancestors) {
 
     public boolean hasSubCmd() {
         return subCmd >= 0;

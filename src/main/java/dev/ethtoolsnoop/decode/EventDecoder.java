@@ -77,7 +77,27 @@ public final class EventDecoder {
                 (int) INT.get(raw, SOCK_FD),
                 (int) INT.get(raw, NL_SEQ),
                 rtnl,
-                holder);
+                holder,
+                (long) LONG.get(raw, CGROUP_ID),
+                ancestors(raw));
+    }
+
+    private static final java.util.List<Ancestor> NO_ANCESTORS = java.util.List.of();
+
+    private static java.util.List<Ancestor> ancestors(byte[] raw) {
+        int n = 0;
+        while (n < ANCESTOR_COUNT && (int) INT.get(raw, ANCESTORS + n * ANCESTOR_SIZE) != 0) {
+            n++;
+        }
+        if (n == 0) {
+            return NO_ANCESTORS;
+        }
+        Ancestor[] a = new Ancestor[n];
+        for (int i = 0; i < n; i++) {
+            int at = ANCESTORS + i * ANCESTOR_SIZE;
+            a[i] = new Ancestor((int) INT.get(raw, at), cString(raw, at + 4, COMM_LEN));
+        }
+        return java.util.List.of(a);
     }
 
     /** The bytes of a NUL-terminated field, without the terminator. */

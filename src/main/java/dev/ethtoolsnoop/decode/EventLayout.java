@@ -35,7 +35,12 @@ public final class EventLayout {
     public static final int PEER_KIND = 156;
     public static final int RTNL_FLAGS = 157;
     public static final int PEER_COMM = 160;
-    public static final int SIZE = 176;
+    public static final int CGROUP_ID = 176;
+    public static final int ANCESTORS = 184;
+    /** struct { __u32 pid; char comm[16]; } */
+    public static final int ANCESTOR_SIZE = 20;
+    public static final int ANCESTOR_COUNT = 4;
+    public static final int SIZE = 264;
 
     public static final int COMM_LEN = 16;
     public static final int IFNAME_LEN = 16;

@@ -14,14 +14,21 @@ public final class Enricher implements AutoCloseable {
 
     private final long monotonicToEpochNs;
     private final DeviceNames devices;
+    private final Callers callers;
 
     /**
      * @param monotonicToEpochNs add to a CLOCK_MONOTONIC timestamp to get epoch ns
      * @param devices            resolves the half of a device the kernel did not tell
      */
     public Enricher(long monotonicToEpochNs, DeviceNames devices) {
+        this(monotonicToEpochNs, devices, null);
+    }
+
+    /** @param callers adds the caller's cgroup and full name; null: only what the kernel said */
+    public Enricher(long monotonicToEpochNs, DeviceNames devices, Callers callers) {
         this.monotonicToEpochNs = monotonicToEpochNs;
         this.devices = devices;
+        this.callers = callers;
     }
 
     public Operation enrich(Event e) {
@@ -78,7 +85,8 @@ public final class Enricher implements AutoCloseable {
                 e.backend(), e.kind(), ifname, ifindex, e.netns(),
                 e.tgid(), e.tid(), e.comm(), e.ppid(), e.pcomm(),
                 e.cmdKnown() ? cmd : null, cmdName, subCmd, subCmdName, args,
-                e.latencyNs(), e.ret(), e.rtnl());
+                e.latencyNs(), e.ret(), e.rtnl(), callers == null
+                        ? new Origin(e.cgroupId(), null, null, e.ancestors(), null, null) : callers.origin(e));
     }
 
     /** A {@link Kind#RTNL_WAIT} event: the wait, and the holder as the probes saw it. */

@@ -20,6 +20,7 @@ import java.util.List;
  *                   answer its caller did not read in time)
  * @param rtnl       what holding RTNL cost other tasks; null where RTNL waits
  *                   are not traced (shown as unknown, never as zero)
+ * @param origin     ancestry, cgroup and full name of the caller ({@link Origin#UNKNOWN} when none)
  */
 public record Operation(
         long timeNs,
@@ -40,7 +41,8 @@ public record Operation(
         List<String> args,
         long latencyNs,
         Integer ret,
-        RtnlCost rtnl) {
+        RtnlCost rtnl,
+        Origin origin) {
 
     /** Known to have failed. */
     public boolean failed() {
@@ -50,7 +52,7 @@ public record Operation(
     /** The same operation with the result its netlink answer carried (null: none came). */
     public Operation withRet(Integer answer) {
         return new Operation(timeNs, backend, kind, ifname, ifindex, netns, pid, tid, comm, ppid, pcomm,
-                cmd, cmdName, subCmd, subCmdName, args, latencyNs, answer, rtnl);
+                cmd, cmdName, subCmd, subCmdName, args, latencyNs, answer, rtnl, origin);
     }
 
     /** The command as shown: "ETHTOOL_PERQUEUE/ETHTOOL_GCOALESCE" for a per-queue ioctl. */

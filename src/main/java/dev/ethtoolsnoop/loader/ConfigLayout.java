@@ -17,6 +17,7 @@ public final class ConfigLayout {
     public static final int FAILED_ONLY = 15;
     public static final int IOCTL_USERADDR_ARG = 16;
     public static final int RTNL_MODE = 17;
+    public static final int FILTER_CGROUP = 18;
     public static final int FILTER_COMM = 24;
     public static final int FILTER_IFNAME = 40;
     public static final int RTNL_REPORT_NS = 56;
@@ -41,6 +42,7 @@ public final class ConfigLayout {
         cfg.set(ValueLayout.JAVA_BYTE, FAILED_ONLY, (byte) (tc.failedOnly() ? 1 : 0));
         cfg.set(ValueLayout.JAVA_BYTE, IOCTL_USERADDR_ARG, (byte) (ioctlUseraddrArg ? 1 : 0));
         cfg.set(ValueLayout.JAVA_BYTE, RTNL_MODE, (byte) rtnlMode);
+        cfg.set(ValueLayout.JAVA_BYTE, FILTER_CGROUP, (byte) (tc.cgroupIds() != null ? 1 : 0));
         cfg.set(ValueLayout.JAVA_LONG_UNALIGNED, RTNL_REPORT_NS, rtnlMode == RTNL_OFF ? 0 : tc.rtnlReportNs());
         putName(cfg, FILTER_COMM, tc.comm());
         putName(cfg, FILTER_IFNAME, tc.ifname());

@@ -336,6 +336,12 @@ public final class Probes implements AutoCloseable {
                     obj.updateElem("pid_filter", key, one);
                 }
             }
+            if (config.cgroupIds() != null) {
+                MemorySegment one = obj.arena().allocateFrom(ValueLayout.JAVA_BYTE, (byte) 1);
+                for (long id : config.cgroupIds()) {
+                    obj.updateElem("cgroup_filter", obj.arena().allocateFrom(ValueLayout.JAVA_LONG, id), one);
+                }
+            }
             attachAll(obj, plan);
             List<Integer> entryFds = new ArrayList<>();
             for (String prog : plan.beginPrograms()) {

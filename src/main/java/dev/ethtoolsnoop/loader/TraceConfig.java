@@ -15,6 +15,7 @@ import java.util.Set;
  * @param bufferPages  perf buffer pages per CPU (a power of two)
  * @param rtnl         trace RTNL holds and waits (what each operation cost others)
  * @param rtnlReportNs hand over each RTNL wait at least this long (--waits); 0: none
+ * @param cgroupIds    --cgroup: cgroup v2 ids whose callers to keep; null keeps all
  */
 public record TraceConfig(
         Set<Integer> pids,
@@ -26,7 +27,8 @@ public record TraceConfig(
         int bufferPages,
         boolean verbose,
         boolean rtnl,
-        long rtnlReportNs) {
+        long rtnlReportNs,
+        Set<Long> cgroupIds) {
 
     /**
      * --buffer-pages' default: 1 MiB per CPU, which holds a whole
@@ -36,6 +38,6 @@ public record TraceConfig(
     public static final int DEFAULT_BUFFER_PAGES = 256;
 
     public static TraceConfig everything() {
-        return new TraceConfig(Set.of(), null, null, 0, false, 0, DEFAULT_BUFFER_PAGES, false, true, 0);
+        return new TraceConfig(Set.of(), null, null, 0, false, 0, DEFAULT_BUFFER_PAGES, false, true, 0, null);
     }
 }

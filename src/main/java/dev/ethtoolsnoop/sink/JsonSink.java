@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.sink;
 
+import dev.ethtoolsnoop.decode.Ancestor;
 import dev.ethtoolsnoop.decode.RtnlCost;
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.Origin;
 import dev.ethtoolsnoop.enrich.RtnlWait;
 
 import java.io.PrintStream;
@@ -88,6 +90,23 @@ public final class JsonSink extends PrintSink {
                 line.ascii('}');
             }
         }
+        Origin o = op.origin();
+        line.str(",\"ancestors\":[");
+        List<Ancestor> chain = o.ancestors();
+        for (int i = 0; i < chain.size(); i++) {
+            line.str(i == 0 ? "{\"pid\":" : ",{\"pid\":").num(chain.get(i).pid()).str(",\"comm\":");
+            json(line, chain.get(i).comm());
+            line.ascii('}');
+        }
+        line.str("],\"exe\":");
+        json(line, o.exe());
+        line.str(",\"cmdline\":");
+        json(line, o.cmdline());
+        line.str(",\"cgroup_id\":").num(o.cgroupId());
+        line.str(",\"cgroup\":");
+        json(line, o.cgroup());
+        line.str(",\"service\":");
+        json(line, o.service());
         line.ascii('}');
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.sink;
 
+import dev.ethtoolsnoop.decode.Ancestor;
 import dev.ethtoolsnoop.decode.RtnlCost;
 import dev.ethtoolsnoop.enrich.Operation;
 import dev.ethtoolsnoop.enrich.RtnlWait;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 
 /** The human view: a header, then one line per operation, args last since they are long. */
@@ -24,19 +24,39 @@ public final class TableSink extends PrintSink {
             + "IOCTL_CMD/GENL_CMD                     LAT(ms)  BLOCKED(ms)   RET ethtool args";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
-    private static final byte[] ETHTOOL = "ethtool".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] DASH = {'-'};
+
+    /** --ancestors' default: the parent and its parent. */
+    public static final int DEFAULT_ANCESTORS = 2;
+    static final int CGROUP_WIDTH = 28;
 
     private final LineBuilder line = new LineBuilder();
     private final boolean timestamps;
     private final long ownNetns;
+    private final int ancestors;
+    private final boolean cgroupColumn;
 
     public TableSink(PrintStream out, boolean timestamps, long ownNetns) {
+        this(out, timestamps, ownNetns, DEFAULT_ANCESTORS, false);
+    }
+
+    /**
+     * @param ancestors    how many of the caller's ancestors the process column names
+     * @param cgroupColumn add the SERVICE column: the caller's systemd unit, container or cgroup
+     */
+    public TableSink(PrintStream out, boolean timestamps, long ownNetns, int ancestors, boolean cgroupColumn) {
         super(out);
         this.timestamps = timestamps;
         this.ownNetns = ownNetns;
-        out.println((timestamps ? "TIME         " : "") + HEADER);
+        this.ancestors = ancestors;
+        this.cgroupColumn = cgroupColumn;
+        String header = HEADER;
+        if (cgroupColumn) {
+            int at = HEADER.indexOf("IOCTL_CMD");
+            header = HEADER.substring(0, at) + String.format("%-" + CGROUP_WIDTH + "s ", "SERVICE") + HEADER.substring(at);
+        }
+        out.println((timestamps ? "TIME         " : "") + header);
     }
 
     @Override
@@ -54,15 +74,20 @@ public final class TableSink extends PrintSink {
         }
         line.padTo(20).ascii(' ');
         line.mark();
-        line.num(op.pid()).ascii(':');
-        terminal(line, op.comm());
-        // For ethtool itself, who ran it is the interesting part.
-        if (Arrays.equals(op.comm(), ETHTOOL)) {
-            line.str("(parent ").num(op.ppid()).ascii(':');
-            terminal(line, op.pcomm());
-            line.ascii(')');
-        }
+        process(line, op, ancestors);
         line.padTo(40).ascii(' ');
+        if (cgroupColumn) {
+            line.mark();
+            String service = op.origin().service();
+            if (service == null) {
+                line.ascii('-');
+            } else if (LineBuilder.plain(service)) {
+                line.str(service);
+            } else {
+                line.str(Text.forTerminal(service.getBytes(StandardCharsets.UTF_8)));
+            }
+            line.padTo(CGROUP_WIDTH).ascii(' ');
+        }
         line.mark();
         line.str(String.valueOf(op.cmdName()));
         if (op.subCmdName() != null) {
@@ -90,6 +115,34 @@ public final class TableSink extends PrintSink {
         // what String.stripTrailing() did to the whole line: the args were last
         line.stripTrailingSpaces();
         line.writeLine(out);
+    }
+
+    /**
+     * PID:NAME<PARENT<GRANDPARENT(PID): who called, and who ran it, up to
+     * depth ancestors (the pid of the last, for finding it). NAME is the
+     * executable's when the kernel's 15-byte name is cut short of it.
+     */
+    static void process(LineBuilder line, Operation op, int depth) {
+        line.num(op.pid()).ascii(':');
+        String exe = op.origin().exe();
+        if (exe != null && op.comm().length == 15 && exe.length() > 15 && LineBuilder.plain(exe)
+                && exe.startsWith(new String(op.comm(), StandardCharsets.ISO_8859_1))) {
+            line.str(exe);
+        } else {
+            terminal(line, op.comm());
+        }
+        List<Ancestor> chain = op.origin().ancestors();
+        if (chain.isEmpty() && op.ppid() > 0) {
+            chain = List.of(new Ancestor(op.ppid(), op.pcomm()));
+        }
+        int n = Math.min(depth, chain.size());
+        for (int i = 0; i < n; i++) {
+            line.ascii('<');
+            terminal(line, chain.get(i).comm());
+        }
+        if (n > 0) {
+            line.ascii('(').num(chain.get(n - 1).pid()).ascii(')');
+        }
     }
 
     /**
@@ -123,6 +176,11 @@ public final class TableSink extends PrintSink {
         line.num(w.pid()).ascii(':');
         terminal(line, w.comm());
         line.padTo(40).ascii(' ');
+        if (cgroupColumn) {
+            line.mark();
+            line.ascii('-');
+            line.padTo(CGROUP_WIDTH).ascii(' ');
+        }
         line.mark();
         line.str("RTNL_WAIT");
         line.padTo(36).ascii(' ');

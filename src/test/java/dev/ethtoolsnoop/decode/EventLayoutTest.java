@@ -38,11 +38,12 @@ class EventLayoutTest {
         for (String f : List.of("ts_ns", "latency_ns", "tgid", "tid", "ppid", "netns", "ret", "ifindex", "cmd",
                 "sub_cmd", "kind", "backend", "flags", "payload_len", "comm", "pcomm", "ifname", "sock_fd", "nl_seq",
                 "rtnl_hold_ns", "rtnl_wait_ns", "rtnl_wait_max_ns", "peer_ts_ns", "rtnl_waiters", "peer_tgid",
-                "peer_tid", "peer_kind", "rtnl_flags", "peer_comm")) {
+                "peer_tid", "peer_kind", "rtnl_flags", "peer_comm", "cgroup_id", "ancestors", "ancestors[1]")) {
             c.append("E(").append(f).append(")\n");
         }
         for (String f : List.of("min_latency_ns", "filter_netns", "ethtool_genl_family", "filter_pid", "failed_only",
-                "ioctl_useraddr_arg", "rtnl_mode", "filter_comm", "filter_ifname", "rtnl_report_ns")) {
+                "ioctl_useraddr_arg", "rtnl_mode", "filter_cgroup", "filter_comm", "filter_ifname",
+                "rtnl_report_ns")) {
             c.append("C(").append(f).append(")\n");
         }
         c.append("K(dropped)\nK(inflight)\nK(receiving)\nK(waits_lost)\n");
@@ -114,6 +115,9 @@ class EventLayoutTest {
         java.put("event.peer_kind", EventLayout.PEER_KIND);
         java.put("event.rtnl_flags", EventLayout.RTNL_FLAGS);
         java.put("event.peer_comm", EventLayout.PEER_COMM);
+        java.put("event.cgroup_id", EventLayout.CGROUP_ID);
+        java.put("event.ancestors", EventLayout.ANCESTORS);
+        java.put("event.ancestors[1]", EventLayout.ANCESTORS + EventLayout.ANCESTOR_SIZE);
         java.put("rtnl.F_WAITS", EventLayout.RTNL_F_WAITS);
         java.put("rtnl.F_HOLD", EventLayout.RTNL_F_HOLD);
         java.put("rtnl.CONTENTION", ConfigLayout.RTNL_CONTENTION);
@@ -138,6 +142,7 @@ class EventLayoutTest {
         java.put("config.filter_comm", ConfigLayout.FILTER_COMM);
         java.put("config.filter_ifname", ConfigLayout.FILTER_IFNAME);
         java.put("config.rtnl_mode", ConfigLayout.RTNL_MODE);
+        java.put("config.filter_cgroup", ConfigLayout.FILTER_CGROUP);
         java.put("config.rtnl_report_ns", ConfigLayout.RTNL_REPORT_NS);
         java.put("config.SIZE", ConfigLayout.SIZE);
         java.put("config.CONFIG_SIZE", ConfigLayout.SIZE);

@@ -18,7 +18,7 @@ class AnswersTest {
 
     private static Operation op(int cmd, Integer ret) {
         return new Operation(cmd, Backend.SYSCALL, Kind.GENL, new byte[0], 0, 1, 10, 10, "ethtool".getBytes(), 1,
-                "sh".getBytes(), cmd, "C" + cmd, null, null, List.of(), 5, ret, null);
+                "sh".getBytes(), cmd, "C" + cmd, null, null, List.of(), 5, ret, null, Origin.UNKNOWN);
     }
 
     private List<String> shown() {

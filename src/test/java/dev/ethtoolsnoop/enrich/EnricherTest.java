@@ -17,7 +17,7 @@ class EnricherTest {
                                boolean hasDev, byte[] payload) {
         return new Event(1_000, 500, 10, 11, 1, netns, 0, ifindex, cmd, sub, kind, backend, hasDev,
                 "ethtool".getBytes(), "bash".getBytes(), ifname.getBytes(StandardCharsets.UTF_8), payload,
-                true, true, false, 0, 0, null, null);
+                true, true, false, 0, 0, null, null, 0, java.util.List.of());
     }
 
     @Test
@@ -48,12 +48,12 @@ class EnricherTest {
     void aCommandTheProbesCouldNotReadIsShownAsUnknownNeverAsZero() {
         Enricher en = new Enricher(0, watching(new FakeLinks(), 7));
         Operation op = en.enrich(new Event(1_000, 500, 10, 11, 1, 7, 0, 2, 0, -1, Kind.IOCTL, Backend.SYSCALL,
-                false, "x".getBytes(), "y".getBytes(), "eth0".getBytes(), new byte[0], false, true, false, 0, 0, null, null));
+                false, "x".getBytes(), "y".getBytes(), "eth0".getBytes(), new byte[0], false, true, false, 0, 0, null, null, 0, java.util.List.of()));
         assertNull(op.cmd());
         assertEquals(Enricher.UNREAD, op.cmdName());
         assertEquals(List.of(), op.args());
         Operation sub = en.enrich(new Event(1_000, 500, 10, 11, 1, 7, 0, 2, 0x4b, 0, Kind.IOCTL, Backend.SYSCALL,
-                false, "x".getBytes(), "y".getBytes(), "eth0".getBytes(), new byte[0], true, false, false, 0, 0, null, null));
+                false, "x".getBytes(), "y".getBytes(), "eth0".getBytes(), new byte[0], true, false, false, 0, 0, null, null, 0, java.util.List.of()));
         assertEquals("ETHTOOL_PERQUEUE/?", sub.command());
         assertNull(sub.subCmd());
         assertEquals(List.of("-Q|--per-queue"), sub.args());

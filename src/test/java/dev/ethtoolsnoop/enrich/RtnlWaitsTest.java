@@ -18,7 +18,7 @@ class RtnlWaitsTest {
     private static Operation op(int tid, String ifname) {
         return new Operation(OP_TIME, Backend.SYSCALL, Kind.GENL, ifname.getBytes(), 3, 1, 10, tid,
                 "exporter".getBytes(), 1, "init".getBytes(), 0x1d, "ETHTOOL_MSG_MODULE_EEPROM_GET", null, null,
-                List.of("-m"), 5_000_000, 0, null);
+                List.of("-m"), 5_000_000, 0, null, Origin.UNKNOWN);
     }
 
     /** A wait on the operation op(tid) as the probes see it: a netlink request's device still unknown. */

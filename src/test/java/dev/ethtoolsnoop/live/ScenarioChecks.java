@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class ScenarioChecks {
     static final Set<String> FIELDS = Set.of("ts_ns", "backend", "kind", "ifname", "ifindex", "netns", "pid", "tid",
             "comm", "ppid", "pcomm", "cmd", "cmd_name", "sub_cmd", "sub_cmd_name", "args", "latency_ns", "ret",
-            "rtnl_hold_ns", "rtnl_waiters", "rtnl_wait_ns", "rtnl_wait_max_ns", "rtnl_longest_waiter");
+            "rtnl_hold_ns", "rtnl_waiters", "rtnl_wait_ns", "rtnl_wait_max_ns", "rtnl_longest_waiter",
+            "ancestors", "exe", "cmdline", "cgroup_id", "cgroup", "service");
 
     private ScenarioChecks() {
     }
@@ -32,7 +33,7 @@ public final class ScenarioChecks {
     static final List<String> STEPS = List.of("ethtool_i", "ethtool_k", "ethtool_K_tso", "ethtool_l", "ethtool_S",
             "ethtool_m", "ethtool_perqueue", "ioctl_0x0", "ioctl_0xd", "ioctl_gdrvinfo", "ioctl_perqueue",
             "ioctl_thread", "ioctl_page_edge", "ioctl_cold_page", "genl_batch", "genl_noread", "netns_ethtool_i",
-            "rtnl_ethtool", "rtnl_other", "ethtool_i_by_pid");
+            "rtnl_ethtool", "rtnl_other", "tree", "cgroup_ethtool", "longname", "cadence", "ethtool_i_by_pid");
 
     public static List<DynamicTest> tests(Scenario.Result r) {
         boolean kernel = !r.backend().equals("syscall");
@@ -78,11 +79,13 @@ public final class ScenarioChecks {
             }
         }));
         for (Scenario.Step step : r.steps().values()) {
-            if (!step.name().equals("rtnl_other")) { // not an ethtool caller
+            // not ethtool callers themselves: their children are
+            if (!Set.of("rtnl_other", "tree", "cadence").contains(step.name())) {
                 t.add(DynamicTest.dynamicTest("step " + step.name(), () -> checkCaller(r, step)));
             }
         }
         t.addAll(RtnlChecks.tests(r));
+        t.addAll(CallerChecks.tests(r));
         Scenario.Iface a = r.ifaces().get("etsnA");
         Scenario.Iface d = r.ifaces().get("etsnD");
         Scenario.Iface n = r.ifaces().get("etsnN");
@@ -242,6 +245,8 @@ public final class ScenarioChecks {
         preds.put("iface", e -> "etsnD".equals(e.get("ifname")));
         preds.put("netns", e -> ((Long) e.get("netns")) == otherNetns);
         preds.put("failed", e -> e.get("ret") != null && ((Long) e.get("ret")) != 0);
+        long inCgroup = r.steps().get("cgroup_ethtool").pid();
+        preds.put("cgroup", e -> ((Long) e.get("pid")) == inCgroup);
         List<DynamicTest> t = new ArrayList<>();
         for (var p : preds.entrySet()) {
             Scenario.Filtered f = r.filters().get(p.getKey());
@@ -276,19 +281,21 @@ public final class ScenarioChecks {
             }));
         }
         Scenario.Filtered agg = r.filters().get("agg");
-        t.add(DynamicTest.dynamicTest("-s counts equal the operations issued, per process, interface, command", () -> {
+        t.add(DynamicTest.dynamicTest("-s counts equal the operations issued, per caller, interface, command", () -> {
             assertEquals(0, agg.rc(), agg.err());
+            // a caller is a process name in a cgroup (every forked ethtool of one exporter is one caller);
+            // both tracers saw the whole machine, so all operations count
             Map<String, long[]> expected = new java.util.TreeMap<>();
-            for (Map<String, Object> e : all) {
-                long[] c = expected.computeIfAbsent(e.get("pid") + "|" + e.get("comm") + "|" + e.get("ifname") + "|"
-                        + command(e), k -> new long[2]);
+            for (Map<String, Object> e : r.events()) {
+                long[] c = expected.computeIfAbsent(e.get("comm") + "|" + e.get("cgroup_id") + "|" + e.get("ifname")
+                        + "|" + command(e), k -> new long[2]);
                 c[0]++;
                 c[1] += e.get("ret") != null && ((Long) e.get("ret")) != 0 ? 1 : 0;
             }
             Map<String, long[]> got = new java.util.TreeMap<>();
             for (Map<String, Object> row : agg.output()) {
-                if ("summary".equals(row.get("type")) && ours.contains((Long) row.get("pid"))) {
-                    got.put(row.get("pid") + "|" + row.get("comm") + "|" + row.get("ifname") + "|"
+                if ("summary".equals(row.get("type"))) {
+                    got.put(row.get("comm") + "|" + row.get("cgroup_id") + "|" + row.get("ifname") + "|"
                             + row.get("cmd_name"), new long[] {(Long) row.get("count"), (Long) row.get("failures")});
                 }
             }
@@ -298,6 +305,7 @@ public final class ScenarioChecks {
             assertTrue(agg.output().stream().anyMatch(m -> "lost".equals(m.get("type"))
                     && ((Long) m.get("events")) == 0L), "lost line: " + agg.output());
         }));
+        t.add(CallerChecks.cadence(r, agg));
         t.add(DynamicTest.dynamicTest("--hist bucket totals equal the operations per command", () -> {
             Map<String, Long> expected = r.events().stream().collect(java.util.stream.Collectors.groupingBy(
                     ScenarioChecks::command, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
@@ -344,7 +352,8 @@ public final class ScenarioChecks {
         assertFalse(ev.isEmpty(), "no events from step " + step + " (pid " + step.pid() + ")");
         String comm = step.name().startsWith("ioctl_") ? "ethtool_ioctl"
                 : step.name().startsWith("genl_") ? "ethtool_genl"
-                : step.name().startsWith("rtnl_") ? "rtnl_holder" : "ethtool";
+                : step.name().startsWith("rtnl_") ? "rtnl_holder"
+                : step.name().equals("longname") ? "ethtool_ioctl_w" : "ethtool";
         for (Map<String, Object> e : ev) {
             assertEquals(comm, e.get("comm"), e.toString());
             assertEquals((long) r.parentPid(), e.get("ppid"), e.toString());

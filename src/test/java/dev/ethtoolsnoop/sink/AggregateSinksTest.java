@@ -3,7 +3,9 @@ package dev.ethtoolsnoop.sink;
 
 import dev.ethtoolsnoop.decode.Backend;
 import dev.ethtoolsnoop.decode.Kind;
+import dev.ethtoolsnoop.decode.RtnlCost;
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.Origin;
 import dev.ethtoolsnoop.live.Json;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AggregateSinksTest {
     private static Operation op(int pid, String cmd, long latencyNs, int ret) {
         return new Operation(0, Backend.FENTRY, Kind.GENL, "eth0".getBytes(), 2, 1, pid, pid,
-                "exporter".getBytes(), 1, "init".getBytes(), 31, cmd, null, null, List.of(), latencyNs, ret, null);
+                "exporter".getBytes(), 1, "init".getBytes(), 31, cmd, null, null, List.of(), latencyNs, ret, null, Origin.UNKNOWN);
     }
 
     private static String run(Sink sink, ByteArrayOutputStream buf, Operation... ops) {
@@ -31,26 +33,43 @@ class AggregateSinksTest {
         return buf.toString(StandardCharsets.UTF_8);
     }
 
+    private static Operation op(int pid, String cmd, long latencyNs, int ret, long timeNs, String service,
+                                long blockedNs) {
+        return new Operation(timeNs, Backend.FENTRY, Kind.GENL, "eth0".getBytes(), 2, 1, pid, pid,
+                "exporter".getBytes(), 1, "init".getBytes(), 31, cmd, null, null, List.of(), latencyNs, ret,
+                new RtnlCost(latencyNs, blockedNs > 0 ? 1 : 0, blockedNs, blockedNs, 0, new byte[0]),
+                new Origin(service.hashCode(), service, service, List.of(), null, null));
+    }
+
     @Test
-    void summaryGroupsSortsByTotalAndCountsFailures() {
+    void summaryGroupsByCallerAndSortsByWhatOthersWaited() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        long s = 1_000_000_000L;
         String out = run(new SummarySink(new PrintStream(buf, false, StandardCharsets.UTF_8), true, () -> 3), buf,
-                op(10, "ETHTOOL_MSG_MODULE_EEPROM_GET", 200_000_000, -95),
-                op(10, "ETHTOOL_MSG_MODULE_EEPROM_GET", 100_000_000, 0),
-                op(10, "ETHTOOL_MSG_LINKINFO_GET", 50_000, 0),
-                op(11, "ETHTOOL_MSG_MODULE_EEPROM_GET", 1_000, 0));
+                // one exporter, three scrapes 60 s apart, a new pid each (it forks ethtool)
+                op(10, "ETHTOOL_MSG_MODULE_EEPROM_GET", 200_000_000, -95, 0, "exporter.service", 0),
+                op(11, "ETHTOOL_MSG_MODULE_EEPROM_GET", 100_000_000, 0, 60 * s, "exporter.service", 0),
+                op(12, "ETHTOOL_MSG_MODULE_EEPROM_GET", 100_000_000, 0, 120 * s, "exporter.service", 0),
+                op(10, "ETHTOOL_MSG_LINKINFO_GET", 50_000, 0, 0, "exporter.service", 40_000_000),
+                // the same name in another service is another caller
+                op(13, "ETHTOOL_MSG_MODULE_EEPROM_GET", 1_000, 0, 0, "other.service", 0));
         List<Map<String, Object>> rows = out.lines().map(Json::object).toList();
         assertEquals(4, rows.size());
-        Map<String, Object> top = rows.get(0);
-        assertEquals(10L, top.get("pid"));
-        assertEquals("ETHTOOL_MSG_MODULE_EEPROM_GET", top.get("cmd_name"));
-        assertEquals(2L, top.get("count"));
-        assertEquals(1L, top.get("failures"));
-        assertEquals(300_000_000L, top.get("total_ns"));
-        assertEquals(150_000_000L, top.get("avg_ns"));
-        assertEquals(200_000_000L, top.get("max_ns"));
-        assertEquals("ETHTOOL_MSG_LINKINFO_GET", rows.get(1).get("cmd_name"));
-        assertEquals(11L, rows.get(2).get("pid"));
+        assertEquals("ETHTOOL_MSG_LINKINFO_GET", rows.get(0).get("cmd_name"), "it made others wait: first");
+        assertEquals(40_000_000L, rows.get(0).get("rtnl_wait_ns"));
+        Map<String, Object> eeprom = rows.get(1);
+        assertEquals("exporter.service", eeprom.get("service"));
+        assertEquals(12L, eeprom.get("pid"));
+        assertEquals(3L, eeprom.get("pids"));
+        assertEquals(3L, eeprom.get("count"));
+        assertEquals(1L, eeprom.get("failures"));
+        assertEquals(400_000_000L, eeprom.get("total_ns"));
+        assertEquals(200_000_000L, eeprom.get("max_ns"));
+        assertEquals(3L, eeprom.get("calls"));
+        assertEquals(60 * s, eeprom.get("every_ns"));
+        assertEquals(1.0, eeprom.get("ops_per_call"));
+        assertEquals("other.service", rows.get(2).get("service"));
+        assertEquals(null, rows.get(2).get("every_ns"), "one call: no period");
         assertEquals(Map.of("type", "lost", "events", 3L), rows.get(3));
     }
 

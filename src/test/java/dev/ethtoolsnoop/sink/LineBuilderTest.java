@@ -3,8 +3,10 @@ package dev.ethtoolsnoop.sink;
 
 import dev.ethtoolsnoop.decode.Backend;
 import dev.ethtoolsnoop.decode.Kind;
+import dev.ethtoolsnoop.decode.Ancestor;
 import dev.ethtoolsnoop.decode.RtnlCost;
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.Origin;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -30,9 +32,18 @@ class LineBuilderTest {
     static String referenceTable(Operation op, long ownNetns) {
         String name = op.ifname().length == 0 ? "-" : Text.forTerminal(op.ifname());
         String iface = op.netns() != ownNetns && op.netns() != 0 ? name + "@netns:" + op.netns() : name;
-        String process = op.pid() + ":" + Text.forTerminal(op.comm());
-        if (Arrays.equals(op.comm(), ETHTOOL)) {
-            process += "(parent " + op.ppid() + ":" + Text.forTerminal(op.pcomm()) + ")";
+        String exe = op.origin().exe();
+        String shown = exe != null && op.comm().length == 15 && exe.length() > 15 && LineBuilder.plain(exe)
+                && exe.startsWith(new String(op.comm(), StandardCharsets.ISO_8859_1)) ? exe : Text.forTerminal(op.comm());
+        String process = op.pid() + ":" + shown;
+        List<Ancestor> chain = op.origin().ancestors().isEmpty() && op.ppid() > 0
+                ? List.of(new Ancestor(op.ppid(), op.pcomm())) : op.origin().ancestors();
+        int n = Math.min(TableSink.DEFAULT_ANCESTORS, chain.size());
+        for (int i = 0; i < n; i++) {
+            process += "<" + Text.forTerminal(chain.get(i).comm());
+        }
+        if (n > 0) {
+            process += "(" + chain.get(n - 1).pid() + ")";
         }
         RtnlCost r = op.rtnl();
         String blocked = r == null ? "-" : r.waiters() == 0 ? "0"
@@ -62,7 +73,18 @@ class LineBuilderTest {
                 + ",\"latency_ns\":" + op.latencyNs()
                 + ",\"ret\":" + op.ret()
                 + rtnlJson(op.rtnl())
+                + ",\"ancestors\":[" + op.origin().ancestors().stream().map(a -> "{\"pid\":" + a.pid() + ",\"comm\":"
+                        + Text.json(a.comm()) + "}").collect(Collectors.joining(",")) + "]"
+                + ",\"exe\":" + str(op.origin().exe())
+                + ",\"cmdline\":" + str(op.origin().cmdline())
+                + ",\"cgroup_id\":" + op.origin().cgroupId()
+                + ",\"cgroup\":" + str(op.origin().cgroup())
+                + ",\"service\":" + str(op.origin().service())
                 + "}\n";
+    }
+
+    private static String str(String s) {
+        return s == null ? "null" : Text.json(s);
     }
 
     private static String rtnlJson(RtnlCost r) {
@@ -112,7 +134,17 @@ class LineBuilderTest {
                 args, latencies[r.nextInt(latencies.length)], r.nextInt(4) == 0 ? null : r.nextInt(-200, 2),
                 r.nextInt(3) == 0 ? null : new RtnlCost(r.nextBoolean() ? null : r.nextLong(0, 1L << 40),
                         r.nextBoolean() ? 0 : r.nextInt(1, 100), latencies[r.nextInt(latencies.length)],
-                        r.nextLong(0, 1L << 40), r.nextInt(0, 3), name(r)));
+                        r.nextLong(0, 1L << 40), r.nextInt(0, 3), name(r)),
+                r.nextInt(4) == 0 ? Origin.UNKNOWN : origin(r));
+    }
+
+    private static Origin origin(Random r) {
+        List<Ancestor> chain = new ArrayList<>();
+        for (int i = r.nextInt(5); i > 0; i--) {
+            chain.add(new Ancestor(r.nextInt(1, 1 << 22), name(r)));
+        }
+        return new Origin(r.nextLong(), r.nextBoolean() ? null : string(r), r.nextBoolean() ? null : string(r),
+                chain, r.nextBoolean() ? null : string(r), r.nextBoolean() ? null : string(r));
     }
 
     @Test

@@ -2,10 +2,12 @@
 package dev.ethtoolsnoop.sink;
 
 import dev.ethtoolsnoop.decode.Backend;
+import dev.ethtoolsnoop.decode.Ancestor;
 import dev.ethtoolsnoop.decode.Kind;
 import dev.ethtoolsnoop.decode.RtnlCost;
 import dev.ethtoolsnoop.enrich.RtnlWait;
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.Origin;
 import dev.ethtoolsnoop.live.Json;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +29,7 @@ class SinksTest {
                 comm.getBytes(StandardCharsets.UTF_8), 6373, "zsh".getBytes(StandardCharsets.UTF_8),
                 subCmd == null ? 3 : 0x4b, subCmd == null ? "ETHTOOL_GDRVINFO" : "ETHTOOL_PERQUEUE",
                 subCmd, subCmd == null ? null : "ETHTOOL_GCOALESCE",
-                List.of("-i|--driver", "-d|--register-dump"), 1_234_567L, -95, null);
+                List.of("-i|--driver", "-d|--register-dump"), 1_234_567L, -95, null, Origin.UNKNOWN);
     }
 
     private static String table(boolean timestamps, Operation... ops) {
@@ -47,14 +49,14 @@ class SinksTest {
         assertTrue(lines[0].matches(
                 "Interface\\s+PID:Process\\s+IOCTL_CMD/GENL_CMD\\s+LAT\\(ms\\)\\s+BLOCKED\\(ms\\)\\s+RET\\s+ethtool args"),
                 lines[0]);
-        assertTrue(lines[1].matches("enp0s1\\s+11198:ethtool\\(parent 6373:zsh\\)\\s+ETHTOOL_GDRVINFO\\s+1\\.235\\s+-\\s+-95\\s+"
+        assertTrue(lines[1].matches("enp0s1\\s+11198:ethtool<zsh\\(6373\\)\\s+ETHTOOL_GDRVINFO\\s+1\\.235\\s+-\\s+-95\\s+"
                 + "-i\\|--driver, -d\\|--register-dump"), lines[1]);
     }
 
     private static Operation withRtnl(Operation op, RtnlCost r) {
         return new Operation(op.timeNs(), op.backend(), op.kind(), op.ifname(), op.ifindex(), op.netns(), op.pid(),
                 op.tid(), op.comm(), op.ppid(), op.pcomm(), op.cmd(), op.cmdName(), op.subCmd(), op.subCmdName(),
-                op.args(), op.latencyNs(), op.ret(), r);
+                op.args(), op.latencyNs(), op.ret(), r, op.origin());
     }
 
     @Test
@@ -112,11 +114,48 @@ class SinksTest {
     }
 
     @Test
-    void tableShowsParentOnlyForEthtoolAndNetnsOnlyWhenForeign() {
+    void tableShowsNetnsOnlyWhenForeign() {
         String line = table(false, op("exporter", "eth0", 4026532999L, null)).split("\n")[1];
         assertTrue(line.startsWith("eth0@netns:4026532999 "), line);
-        assertTrue(line.contains(" 11198:exporter "), line);
-        assertFalse(line.contains("parent"), line);
+        assertTrue(line.contains(" 11198:exporter<zsh(6373) "), line);
+        assertFalse(table(false, op("exporter", "eth0", 100, null)).contains("@netns"));
+    }
+
+    private static Operation withOrigin(Operation op, Origin o) {
+        return new Operation(op.timeNs(), op.backend(), op.kind(), op.ifname(), op.ifindex(), op.netns(), op.pid(),
+                op.tid(), op.comm(), op.ppid(), op.pcomm(), op.cmd(), op.cmdName(), op.subCmd(), op.subCmdName(),
+                op.args(), op.latencyNs(), op.ret(), op.rtnl(), o);
+    }
+
+    @Test
+    void tableNamesTheCallersChainTheFullNameAndTheService() {
+        Origin o = new Origin(77, "/system.slice/prometheus-node-exporter.service",
+                "prometheus-node-exporter.service",
+                List.of(new Ancestor(4121, "sh".getBytes()), new Ancestor(4000, "python3".getBytes()),
+                        new Ancestor(1, "systemd".getBytes())),
+                "prometheus-node-exporter", "/usr/bin/prometheus-node-exporter --collector.ethtool");
+        Operation op = withOrigin(op("prometheus-node", "eth0", 100, null), o);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        TableSink sink = new TableSink(new PrintStream(buf, false, StandardCharsets.UTF_8), false, 100, 2, true);
+        sink.accept(op);
+        sink.flush();
+        String[] lines = buf.toString(StandardCharsets.UTF_8).split("\n");
+        assertTrue(lines[0].matches("Interface\\s+PID:Process\\s+SERVICE\\s+IOCTL_CMD/GENL_CMD.*"), lines[0]);
+        assertTrue(lines[1].contains(" 11198:prometheus-node-exporter<sh<python3(4000) "
+                + "prometheus-node-exporter.service "), lines[1]);
+        String none = table(false, withOrigin(op, new Origin(77, null, null, o.ancestors(), null, null)));
+        assertTrue(none.contains(" 11198:prometheus-node<sh<python3(4000) "), "the kernel's name when no other: "
+                + none);
+        ByteArrayOutputStream b0 = new ByteArrayOutputStream();
+        TableSink flat = new TableSink(new PrintStream(b0, false, StandardCharsets.UTF_8), false, 100, 0, false);
+        flat.accept(op);
+        flat.flush();
+        assertTrue(b0.toString(StandardCharsets.UTF_8).contains(" 11198:prometheus-node-exporter "), b0.toString());
+        Map<String, Object> m = Json.object(JsonSink.toJson(op));
+        assertEquals(3, ((List<?>) m.get("ancestors")).size());
+        assertEquals("prometheus-node-exporter", m.get("exe"));
+        assertEquals("prometheus-node-exporter.service", m.get("service"));
+        assertEquals(77L, m.get("cgroup_id"));
     }
 
     @Test
@@ -138,7 +177,8 @@ class SinksTest {
         Map<String, Object> m = Json.object(JsonSink.toJson(op("ethtool", "eth0", 4026531840L, 0xe)));
         assertEquals(List.of("ts_ns", "backend", "kind", "ifname", "ifindex", "netns", "pid", "tid", "comm", "ppid",
                 "pcomm", "cmd", "cmd_name", "sub_cmd", "sub_cmd_name", "args", "latency_ns", "ret", "rtnl_hold_ns",
-                "rtnl_waiters", "rtnl_wait_ns", "rtnl_wait_max_ns", "rtnl_longest_waiter"),
+                "rtnl_waiters", "rtnl_wait_ns", "rtnl_wait_max_ns", "rtnl_longest_waiter", "ancestors", "exe",
+                "cmdline", "cgroup_id", "cgroup", "service"),
                 List.copyOf(m.keySet()));
         // not traced: unknown, never zero
         assertNull(m.get("rtnl_waiters"));
