@@ -140,8 +140,7 @@ failed -x
 minlat_all -m 0.000001
 minlat_none -m 60000
 agg -s --hist
-holder -c rtnl_holder --waits 50
-cgroup --cgroup /etsn-test-$$
+cgroup --cgroup /etsn-test-$$ --waits 50
 EOF_FILTERS
 
 await_ready() { # NAME ERRFILE
@@ -204,7 +203,9 @@ step netns_ethtool_i ip netns exec "$ns" ethtool -i etsnN
 # then by a call that is not ethtool (SIOCGIFCONF, which needs an address to
 # list), 2 waiting
 ip addr add 10.199.0.1/24 dev etsnQ
-step rtnl_ethtool "$rtnl_helper" --ethtool etsnP --hold-ms 400 --waiters 3 --waiter-dev etsnQ
+# (in the scenario's cgroup, below: the --cgroup tracer must keep it and the waits it caused)
+step rtnl_ethtool sh -c "echo \$\$ >$cgdir/cgroup.procs && exec $rtnl_helper --ethtool etsnP --hold-ms 400 \
+    --waiters 3 --waiter-dev etsnQ"
 step rtnl_other "$rtnl_helper" --ifconf --hold-ms 300 --waiters 2 --waiter-dev etsnQ
 # Who really called: ethtool three shells down (each sh -c runs its
 # command as a child: "; true" keeps it from exec'ing it), which exits at
