@@ -27,6 +27,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 bin=$root/target/bench
+# the tracer: the launcher, or the command in ETHTOOLSNOOP_BENCH_TRACER (run.sh)
+read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$root/ethtoolsnoop}"
 
 quick=
 [[ ${1:-} == --quick ]] && { quick=1; shift; }
@@ -203,7 +205,7 @@ launch() {
 
 # exec: the caller's $! (or BASHPID) must end up being the JVM, which the
 # launcher itself execs, for signals and /proc/PID/status to reach it
-ours() { exec "$root/ethtoolsnoop" --backend "$backend" "$@"; }
+ours() { exec "${tracer[@]}" --backend "$backend" "$@"; }
 
 # VmRSS of $1 every 0.2 s into $2 (kB), until $1 ends or the sampler is stopped.
 sample_rss() {
@@ -471,7 +473,7 @@ scrape() {
     for ((i = 0; i < patience * 10; i++)); do grep -q '^Attaching' "$tmp/counter.out" && break; sleep 0.1; done
     sleep 1
     first_re="^etsns0a " tick_ns=$ns tick_dev=etsns0a
-    launch ours "$o" "$e" ip netns exec "$ns" "$root/ethtoolsnoop" --backend "$backend" --netns "$inode"
+    launch ours "$o" "$e" ip netns exec "$ns" "${tracer[@]}" --backend "$backend" --netns "$inode"
     tick_ns= tick_dev=
     sleep "$settle"
     : >"$o"

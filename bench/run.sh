@@ -3,7 +3,8 @@
 # The benchmark: ours against the bpftrace one-liner, an equivalent bpftrace
 # program and a minimal C consumer of our object, side by side in one run, on
 # this host's kernel (the syscall backend here) and in a qemu guest per --vm
-# kernel (the kprobe and fentry backends, one boot), then one table of the
+# kernel (the kprobe and fentry backends, one boot); on the host also the
+# cost added to RTNL-taking calls (bench/rtnl.sh); then one table of the
 # figures and ratios against the targets.
 #   bench/run.sh [--quick] [--vm SUITE]... [--no-vm]      (root)
 # Default: the full run, with the VM part on trixie. --quick is the CI run
@@ -42,17 +43,23 @@ storm=$root/target/test-bin/ethtool_storm
 mkdir -p "$(dirname "$storm")"
 [[ $storm -nt $root/src/test/c/ethtool_storm.c ]] || gcc -O2 -pthread -o "$storm" "$root/src/test/c/ethtool_storm.c"
 # The guest cannot build (it sees the checkout read-only): the launcher
-# builds the jar now if it is missing or stale.
-"$root/ethtoolsnoop" --list-commands >/dev/null
+# builds the jar now if it is missing or stale. ETHTOOLSNOOP_BENCH_TRACER, a
+# command (e.g. a `java @src/main/image/jvm.args -jar JAR` line), replaces
+# the launcher on the host: no build then unless a guest needs one.
+read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$root/ethtoolsnoop}"
+if [[ -z ${ETHTOOLSNOOP_BENCH_TRACER:-} ]] || ((${#suites[@]})); then "$root/ethtoolsnoop" --list-commands >/dev/null; fi
+"${tracer[@]}" --list-commands >/dev/null
 
 # The host's backend: what auto picks here (syscall on kernels without
 # kprobes and fentry), asked of the tracer itself through a 1-op run.
-host_backend=$(timeout 120 "$root/ethtoolsnoop" --duration 1 2>&1 >/dev/null |
+host_backend=$(timeout 120 "${tracer[@]}" --duration 1 2>&1 >/dev/null |
     sed -n 's/^Tracing ethtool operations (backend: \([a-z]*\).*/\1/p')
 [[ -n $host_backend ]] || { echo "bench: the tracer does not start on this host" >&2; exit 1; }
 
 outs=()
 "$here/measure.sh" $quick "$bin/host" "$host_backend"
+# what each tracer adds to an RTNL-taking call (host only: it times calls)
+"$here/rtnl.sh" $quick "$bin/host" "$host_backend"
 outs+=("$bin/host")
 for suite in "${suites[@]}"; do
     # One boot runs both backends. Under TCG a full run takes a while.

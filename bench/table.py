@@ -36,6 +36,20 @@ for loop, name in (("eth", "GDRVINFO"), ("genl", "LINKINFO_GET")):
          lambda v, l=loop: (f(v, f"cost_{l}_ours") - f(v, f"cost_{l}_off")) / (f(v, f"cost_{l}_bt") - f(v, f"cost_{l}_off")),
          lambda x: x <= 1.2, False),
     ]
+# what each tracer adds to an RTNL-taking call (bench/rtnl.sh; host only):
+# one caller, and two callers batching requests, where many calls wait for
+# RTNL (the two-caller loop without batches, where few do, is in its output)
+rtnl_names = (("ours", "ours"), ("norntl", "ours --no-rtnl"), ("waits", "ours --waits"), ("bt", "bpftrace"))
+for loop, name in (("1", "RTNL 1 caller"), ("2b", "RTNL 2 batched")):
+    rows.append((f"{name}: no tracer (ns/call)", "", lambda v, l=loop: f(v, f"rtnl_{l}_off"), None, False))
+    rows += [(f"{name}: +{t} (ns)", "", lambda v, l=loop, n=n: f(v, f"rtnl_{l}_{n}") - f(v, f"rtnl_{l}_off"), None, False)
+             for n, t in rtnl_names]
+    if loop != "1":
+        rows.append((f"{name}: waits per call", "", lambda v, l=loop: f(v, f"rtnl_{l}_waits_per_call"), None, False))
+rows += [
+    ("RTNL per wait: ours' RTNL probes (ns)", "", lambda v: f(v, "rtnl_per_wait_ours"), None, False),
+    ("RTNL per wait: bpftrace (ns)", "", lambda v: f(v, "rtnl_per_wait_bt"), None, False),
+]
 names = (("ours", "ours"), ("json", "ours --json"), ("one", "one-liner"), ("bt", "bpftrace full"), ("c", "C consumer"))
 rows += [
     ("ready: one-liner first event (s)", "", lambda v: f(v, "ready_one_first"), None, False),
