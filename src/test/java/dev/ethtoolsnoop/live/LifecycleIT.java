@@ -58,7 +58,7 @@ class LifecycleIT {
 
     /** Starts the tracer and waits for its ready line; returns the probe count it announced. */
     static int awaitReady(Path err, Process p) throws Exception {
-        Pattern ready = Pattern.compile("^Tracing ethtool operations \\(backend: \\w+, (\\d+) probes\\)",
+        Pattern ready = Pattern.compile("^Tracing ethtool operations \\(backend: \\w+, (\\d+) probes[;)]",
                 Pattern.MULTILINE);
         for (int i = 0; i < 600; i++) {
             Matcher m = ready.matcher(Files.exists(err) ? Files.readString(err) : "");
