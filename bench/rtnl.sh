@@ -279,12 +279,12 @@ echo "$line"
 per_wait() {
     awk -v a="$(best "$1.2b")" -v b="$(best "$2.2b")" -v w="${wpc[2b]}" 'BEGIN { printf "%.0f", (a - b) / w }'
 }
-if awk -v w="${wpc[2b]}" 'BEGIN { exit !(w >= 0.2) }'; then
+if awk -v w="${wpc[2b]}" 'BEGIN { exit !(w >= 0.4) }'; then
     pw_ours=$(per_wait ours norntl) pw_waits=$(per_wait waits norntl) pw_bt=$(per_wait bt off)
     record rtnl_per_wait_ours "$pw_ours"
     record rtnl_per_wait_waits "$pw_waits"
     record rtnl_per_wait_bt "$pw_bt"
     echo "  added per wait for RTNL (2b): ours' RTNL probes (ours - --no-rtnl) $pw_ours ns, with --waits $pw_waits ns; bpftrace $pw_bt ns"
 else
-    echo "  added per wait for RTNL (2b): not given, too few waits (${wpc[2b]} per call < 0.2: busy CPUs kept the callers apart)"
+    echo "  added per wait for RTNL (2b): not given, too few waits (${wpc[2b]} per call < 0.4: busy CPUs kept the callers apart)"
 fi
