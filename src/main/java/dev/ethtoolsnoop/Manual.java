@@ -119,7 +119,7 @@ public final class Manual {
             "A traced operation costs a few microseconds more in the kernel; operations the filters drop never"
                     + " leave it. With the syscall backend every system call also passes one compare in a"
                     + " tracepoint program (the kernel's syscall-tracing path, which any such tracer pays).",
-            "The tracer is a JVM of about 60 MiB resident. Operations beyond what the buffer and the reader can"
+            "The tracer is a JVM of about 65 MiB resident. Operations beyond what the buffer and the reader can"
                     + " take are counted as lost (Lost N events on stderr), never dropped silently;"
                     + " --buffer-pages trades memory for bursts.");
 }
