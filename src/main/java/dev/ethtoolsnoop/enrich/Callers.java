@@ -36,10 +36,6 @@ public final class Callers {
         this.names = names;
     }
 
-    public static Callers ofSystem() {
-        return new Callers(Cgroups.ofSystem(), ProcessNames.ofSystem());
-    }
-
     public Origin origin(Event e) {
         Known k = known.get(e.tgid());
         long now = e.monotonicNs();
