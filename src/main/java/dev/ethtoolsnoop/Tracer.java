@@ -108,65 +108,65 @@ final class Tracer {
     }
 
     /**
-     * Opens the perf buffer, then calls onReady: until the buffer exists the
-     * kernel drops what the probes emit, so "ready" must come after it.
+     * Calls onReady, then shows what the probes hand over until told to stop,
+     * the count or the duration is reached, or the reader of stdout is gone.
      */
     void run(int bufferPages, Runnable onReady) throws LibbpfException {
         this.bufferPages = bufferPages;
-        try (PerfBuffer buffer = probes.openPerfBuffer(bufferPages, sample -> take(EventDecoder.decode(sample)),
-                count -> LOG.debug("perf buffer lost {} records (counted by the probes)", count))) {
-            onReady.run();
-            Probes.releaseSetupMemory();
-            long nextCheck = 0;
-            while (!stopRequested) {
-                int n = buffer.poll(POLL_MS);
-                if (n > 0 && n < SMALL_BATCH) {
-                    gather();
-                    n += buffer.poll(0);
+        PerfBuffer buffer = probes.buffer();
+        buffer.consume(sample -> take(EventDecoder.decode(sample)),
+                count -> LOG.debug("perf buffer lost {} records (counted by the probes)", count));
+        onReady.run();
+        Probes.releaseSetupMemory();
+        long nextCheck = 0;
+        while (!stopRequested) {
+            int n = buffer.poll(POLL_MS);
+            if (n > 0 && n < SMALL_BATCH) {
+                gather();
+                n += buffer.poll(0);
+            }
+            long now = System.nanoTime();
+            answers.release(now, this::emit);
+            if (n == 0 || now >= nextCheck) {
+                nextCheck = now + CHECK_EVERY_NS;
+                // link monitors only need draining before they overflow; a
+                // lookup drains its own namespace first anyway
+                enricher.tick();
+                if (waits != null) {
+                    waits.release(now, sink::acceptWait);
                 }
-                long now = System.nanoTime();
-                answers.release(now, this::emit);
-                if (n == 0 || now >= nextCheck) {
-                    nextCheck = now + CHECK_EVERY_NS;
-                    // link monitors only need draining before they overflow; a
-                    // lookup drains its own namespace first anyway
-                    enricher.tick();
-                    if (waits != null) {
-                        waits.release(now, sink::acceptWait);
-                    }
-                    reportDropped();
-                    if (outputGone.getAsBoolean()) {
-                        return; // the reader went away: nothing more can be shown
-                    }
-                }
-                if (!sink.flush()) {
-                    return;
-                }
-                if ((maxCount > 0 && emitted >= maxCount) || now >= deadlineNanos) {
-                    break;
+                reportDropped();
+                if (outputGone.getAsBoolean()) {
+                    return; // the reader went away: nothing more can be shown
                 }
             }
-            // Detach first, then drain: with the probes still attached, what they
-            // emitted after the last poll would go with the buffer, neither
-            // shown nor counted. After it every operation that ended while we
-            // traced is printed or counted as lost.
-            probes.detach();
-            for (int i = 0; i < DRAIN_ROUNDS && buffer.poll(DRAIN_QUIET_MS) > 0; i++) {
-                if (maxCount > 0 && emitted >= maxCount) {
-                    break;
-                }
+            if (!sink.flush()) {
+                return;
             }
-            answers.releaseAll(this::emit);
-            if (waits != null) {
-                waits.releaseAll(sink::acceptWait);
-                long lostWaits = probes.lostWaits();
-                if (lostWaits > 0) {
-                    LOG.warn("Lost {} RTNL waits (the buffer was full; not shown)", lostWaits);
-                }
+            if ((maxCount > 0 && emitted >= maxCount) || now >= deadlineNanos) {
+                break;
             }
-            // begun and never finished: the probes saw them, nobody will see more
-            reportLost(probes.lostEvents() + probes.unfinishedEvents());
         }
+        // Detach first, then drain: with the probes still attached, what they
+        // emitted after the last poll would go with the buffer, neither
+        // shown nor counted. After it every operation that ended while we
+        // traced is printed or counted as lost.
+        probes.detach();
+        for (int i = 0; i < DRAIN_ROUNDS && buffer.poll(DRAIN_QUIET_MS) > 0; i++) {
+            if (maxCount > 0 && emitted >= maxCount) {
+                break;
+            }
+        }
+        answers.releaseAll(this::emit);
+        if (waits != null) {
+            waits.releaseAll(sink::acceptWait);
+            long lostWaits = probes.lostWaits();
+            if (lostWaits > 0) {
+                LOG.warn("Lost {} RTNL waits (the buffer was full; not shown)", lostWaits);
+            }
+        }
+        // begun and never finished: the probes saw them, nobody will see more
+        reportLost(probes.lostEvents() + probes.unfinishedEvents());
         sink.finish();
         sink.flush();
     }

@@ -13,7 +13,9 @@ import java.util.function.LongConsumer;
 /**
  * The per-CPU perf ring buffers. libbpf calls back on the polling thread, so
  * consumers need no locking; their exceptions are carried out of native code
- * and rethrown from poll().
+ * and rethrown from poll(). The buffers open before the probes attach (what
+ * the probes emit into a map with no buffer is dropped), the consumers are
+ * given later, before the first poll: samples are only handed over in poll().
  */
 public final class PerfBuffer implements AutoCloseable {
     private static final int EINTR = 4;
@@ -27,9 +29,10 @@ public final class PerfBuffer implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment pb;
     private RuntimeException pending;
+    private Consumer<MemorySegment> onSample;
+    private LongConsumer onLost;
 
-    PerfBuffer(int mapFd, int pagesPerCpu, Consumer<MemorySegment> onSample, LongConsumer onLost)
-            throws LibbpfException {
+    PerfBuffer(int mapFd, int pagesPerCpu) throws LibbpfException {
         MemorySegment sample = perf_buffer_sample_fn.allocate((ctx, cpu, data, size) -> {
             if (pending != null) {
                 return;
@@ -51,8 +54,17 @@ public final class PerfBuffer implements AutoCloseable {
                 MemorySegment.NULL, MemorySegment.NULL), "perf buffer");
     }
 
+    /** Who takes the samples and the counts of lost ones; before the first poll. */
+    public void consume(Consumer<MemorySegment> onSample, LongConsumer onLost) {
+        this.onSample = onSample;
+        this.onLost = onLost;
+    }
+
     /** Waits up to timeoutMs and drains what arrived; returns the samples handled. */
     public int poll(int timeoutMs) throws LibbpfException {
+        if (onSample == null) {
+            throw new IllegalStateException("poll() before consume()");
+        }
         int n = Libbpf.perf_buffer__poll(pb, timeoutMs);
         if (pending != null) {
             RuntimeException e = pending;
@@ -68,7 +80,9 @@ public final class PerfBuffer implements AutoCloseable {
 
     @Override
     public void close() {
-        Libbpf.perf_buffer__free(pb);
-        arena.close();
+        if (arena.scope().isAlive()) {
+            Libbpf.perf_buffer__free(pb);
+            arena.close();
+        }
     }
 }

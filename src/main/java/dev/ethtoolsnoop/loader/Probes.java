@@ -36,6 +36,7 @@ public final class Probes implements AutoCloseable {
     private static final Path KALLSYMS = Path.of("/proc/kallsyms");
 
     private final BpfObject obj;
+    private final PerfBuffer buffer;
     private final Backend backend;
     /** The ".data.counters" map (struct counters) and buffers to read it. */
     private final int countersFd;
@@ -56,8 +57,10 @@ public final class Probes implements AutoCloseable {
     public record RtnlSupport(boolean waits, boolean hold, String how, String unavailable) {
     }
 
-    private Probes(BpfObject obj, Backend backend, EntrySkips entrySkips, RtnlSupport rtnl) throws LibbpfException {
+    private Probes(BpfObject obj, PerfBuffer buffer, Backend backend, EntrySkips entrySkips, RtnlSupport rtnl)
+            throws LibbpfException {
         this.obj = obj;
+        this.buffer = buffer;
         this.backend = backend;
         this.entrySkips = entrySkips;
         this.rtnl = rtnl;
@@ -118,9 +121,9 @@ public final class Probes implements AutoCloseable {
         Native.releaseFreeNativeMemory();
     }
 
-    public PerfBuffer openPerfBuffer(int pagesPerCpu, Consumer<MemorySegment> onSample, LongConsumer onLost)
-            throws LibbpfException {
-        return new PerfBuffer(obj.mapFd("events"), pagesPerCpu, onSample, onLost);
+    /** The perf buffers the probes write to, open since before they attached. */
+    public PerfBuffer buffer() {
+        return buffer;
     }
 
     /** Fails with the user-facing message when libbpf is missing or too old, before anything binds to it. */
@@ -316,6 +319,7 @@ public final class Probes implements AutoCloseable {
         precheck(backend, facts);
         ProbePlan plan = ProbePlan.of(backend, facts, config.rtnl());
         BpfObject obj = BpfObject.open(elf);
+        PerfBuffer buffer = null;
         try {
             configure(obj, plan, facts, config);
             obj.load();
@@ -342,6 +346,9 @@ public final class Probes implements AutoCloseable {
                     obj.updateElem("cgroup_filter", obj.arena().allocateFrom(ValueLayout.JAVA_LONG, id), one);
                 }
             }
+            // before attaching: with no buffer yet the kernel drops what the
+            // probes emit, and a busy host would start with lost events
+            buffer = new PerfBuffer(obj.mapFd("events"), config.bufferPages());
             attachAll(obj, plan);
             List<Integer> entryFds = new ArrayList<>();
             for (String prog : plan.beginPrograms()) {
@@ -351,8 +358,11 @@ public final class Probes implements AutoCloseable {
                     plan.rtnlMode() == ConfigLayout.RTNL_CONTENTION ? "lock contention tracepoints"
                             : plan.rtnlMode() == ConfigLayout.RTNL_LOCK_PROBES ? "mutex slow-path probes" : "off",
                     rtnlMissing);
-            return new Probes(obj, backend, new EntrySkips(entryFds), rtnl);
+            return new Probes(obj, buffer, backend, new EntrySkips(entryFds), rtnl);
         } catch (LibbpfException | RuntimeException e) {
+            if (buffer != null) {
+                buffer.close();
+            }
             obj.close();
             throw e;
         }
@@ -458,6 +468,7 @@ public final class Probes implements AutoCloseable {
 
     @Override
     public void close() {
+        buffer.close();
         obj.close();
     }
 }
