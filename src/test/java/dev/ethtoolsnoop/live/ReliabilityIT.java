@@ -117,6 +117,35 @@ class ReliabilityIT {
     }
 
     /**
+     * A tracer that starts while a GDRVINFO ticks every half millisecond
+     * loses none of them: the buffer is open before the probes attach (what
+     * the probes emit into no buffer is dropped and counted as lost).
+     */
+    @Test
+    void startsUnderLoadWithoutLosingEvents() throws Exception {
+        Path storm = Scenario.testBinary("ethtool_storm");
+        // 2000/s for 4 s: running before the tracer attaches and after it is ready
+        Process load = new ProcessBuilder(storm.toString(), DEV, "1", "8000", "2000")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        try {
+            Thread.sleep(200);
+            TracerProcess t = TracerProcess.start(DIR, "start-under-load", List.of(), "--json", "-c", "ethtool_storm");
+            Thread.sleep(500);
+            assertTrue(load.isAlive(), "the load ended before the tracer was ready");
+            assertEquals(0, t.interrupt(), t.stderr());
+            long printed;
+            try (Stream<String> lines = Files.lines(t.out)) {
+                printed = lines.filter(l -> l.contains("\"comm\":\"ethtool_storm\"")).count();
+            }
+            assertTrue(printed > 0, "the load was traced: " + t.stderr());
+            assertEquals(0, t.lostReported(), t.stderr());
+        } finally {
+            load.destroy();
+            load.waitFor();
+        }
+    }
+
+    /**
      * A process that names itself with a terminal escape sequence, calling
      * about a device whose name holds one and a byte that is not UTF-8: the
      * table shows them escaped, JSON carries them escaped and valid.
