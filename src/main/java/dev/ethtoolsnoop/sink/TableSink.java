@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The human view: a header, then one line per operation, args last since they are long. */
 public final class TableSink extends PrintSink {
@@ -32,6 +34,15 @@ public final class TableSink extends PrintSink {
     static final int CGROUP_WIDTH = 28;
 
     private final LineBuilder line = new LineBuilder();
+    /**
+     * Command names and argument lists as the table prints them, rendered on
+     * first use: joining and encoding them was a tenth of a line's cost. Keyed
+     * by identity (the command tables' own objects) and bounded, so a list made
+     * per event only costs its rendering.
+     */
+    private static final int CACHED = 1024;
+    private final Map<String, byte[]> names = new IdentityHashMap<>();
+    private final Map<List<String>, byte[]> argsText = new IdentityHashMap<>();
     private final boolean timestamps;
     private final long ownNetns;
     private final int ancestors;
@@ -89,9 +100,10 @@ public final class TableSink extends PrintSink {
             line.padTo(CGROUP_WIDTH).ascii(' ');
         }
         line.mark();
-        line.str(String.valueOf(op.cmdName()));
+        name(line, String.valueOf(op.cmdName()));
         if (op.subCmdName() != null) {
-            line.ascii('/').str(op.subCmdName());
+            line.ascii('/');
+            name(line, op.subCmdName());
         }
         line.padTo(36).ascii(' ');
         int start = line.length();
@@ -109,12 +121,54 @@ public final class TableSink extends PrintSink {
         line.alignRight(start, 5).ascii(' ');
         List<String> args = op.args();
         if (!args.isEmpty()) {
-            String joined = args.size() == 1 ? args.get(0) : String.join(", ", args);
-            line.str(LineBuilder.plain(joined) ? joined : joined.stripTrailing());
+            byte[] text = argsText.get(args);
+            if (text == null) {
+                String joined = args.size() == 1 ? args.get(0) : String.join(", ", args);
+                text = ascii(LineBuilder.plain(joined) ? joined : joined.stripTrailing());
+                if (argsText.size() < CACHED && text != null) {
+                    argsText.put(args, text);
+                }
+            }
+            if (text != null) {
+                line.bytes(text);
+            } else {
+                String joined = String.join(", ", args);
+                line.str(LineBuilder.plain(joined) ? joined : joined.stripTrailing());
+            }
         }
         // what String.stripTrailing() did to the whole line: the args were last
         line.stripTrailingSpaces();
         line.writeLine(out);
+    }
+
+    /**
+     * A command's name, encoded once: the names are the command tables' own
+     * strings, so identity finds them.
+     */
+    private void name(LineBuilder line, String name) {
+        byte[] text = names.get(name);
+        if (text == null) {
+            text = ascii(name);
+            if (text == null) {
+                line.str(name); // never from our tables
+                return;
+            }
+            if (names.size() < CACHED) {
+                names.put(name, text);
+            }
+        }
+        line.bytes(text);
+    }
+
+    /** The bytes of s when every char is printable ASCII (one column each), else null. */
+    private static byte[] ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return null;
+            }
+        }
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
