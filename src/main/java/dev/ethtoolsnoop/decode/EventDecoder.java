@@ -83,8 +83,29 @@ public final class EventDecoder {
     }
 
     private static final java.util.List<Ancestor> NO_ANCESTORS = java.util.List.of();
+    private static final int ANCESTORS_END = ANCESTORS + ANCESTOR_COUNT * ANCESTOR_SIZE;
+
+    /** The last event's ancestors, raw and decoded: an immutable snapshot, so sharing it between threads is safe. */
+    private record Chain(byte[] raw, java.util.List<Ancestor> decoded) {
+    }
+
+    /**
+     * A burst comes from few callers, and most events have the chain the one
+     * before had: it is then reused, not decoded again (a tenth of a decode).
+     */
+    private static Chain lastChain = new Chain(new byte[ANCESTORS_END - ANCESTORS], NO_ANCESTORS);
 
     private static java.util.List<Ancestor> ancestors(byte[] raw) {
+        Chain last = lastChain;
+        if (Arrays.equals(raw, ANCESTORS, ANCESTORS_END, last.raw(), 0, last.raw().length)) {
+            return last.decoded();
+        }
+        java.util.List<Ancestor> decoded = decodeAncestors(raw);
+        lastChain = new Chain(Arrays.copyOfRange(raw, ANCESTORS, ANCESTORS_END), decoded);
+        return decoded;
+    }
+
+    private static java.util.List<Ancestor> decodeAncestors(byte[] raw) {
         int n = 0;
         while (n < ANCESTOR_COUNT && (int) INT.get(raw, ANCESTORS + n * ANCESTOR_SIZE) != 0) {
             n++;
