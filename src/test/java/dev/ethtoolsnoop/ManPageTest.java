@@ -56,7 +56,7 @@ class ManPageTest {
                 new dev.ethtoolsnoop.enrich.Origin(7, "/a.service", "a.service",
                         List.of(new dev.ethtoolsnoop.decode.Ancestor(6, "y".getBytes())), "x", "x -y"));
         assertEquals(Manual.JSON_FIELDS.stream().map(Manual.Field::name).toList(),
-                List.copyOf(dev.ethtoolsnoop.live.Json.object(JsonSink.toJson(op)).keySet()), "the operation's fields");
+                List.copyOf(dev.ethtoolsnoop.support.Json.object(JsonSink.toJson(op)).keySet()), "the operation's fields");
         RtnlWait w = new RtnlWait(1, 2, 3, 3, "ip".getBytes(), 0, 4, 4, "x".getBytes(),
                 new RtnlWait.HolderOp(Kind.IOCTL, "ETHTOOL_GDRVINFO", "eth0".getBytes(), 5));
         Matcher wm = Pattern.compile("\"([a-z_]+)\":").matcher(JsonSink.toJson(w));

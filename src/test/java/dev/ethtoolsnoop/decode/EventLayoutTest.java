@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.decode;
 
-import dev.ethtoolsnoop.live.LiveGate;
+import dev.ethtoolsnoop.support.LiveGate;
 import dev.ethtoolsnoop.loader.ConfigLayout;
 import dev.ethtoolsnoop.loader.CountersLayout;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.live;
 
+import dev.ethtoolsnoop.support.TracerProcess;
+import dev.ethtoolsnoop.support.Json;
+import dev.ethtoolsnoop.support.LiveGate;
+import dev.ethtoolsnoop.support.Scenario;
+
 import dev.ethtoolsnoop.support.NoJava;
 
 import dev.ethtoolsnoop.Main;
@@ -173,7 +178,7 @@ class ImageIT {
         Path err = DIR.resolve("trace.err");
         Process p = withoutJava("--json", "-i", DEV).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
-            LifecycleIT.awaitReady(err, p);
+            TracerProcess.awaitReady(err, p);
             assertEquals(0, sh("ethtool -i " + DEV + " >/dev/null"));
             Thread.sleep(300); // one poll interval and then some
             p.destroy(); // SIGTERM: a clean stop that flushes

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.live;
 
+import dev.ethtoolsnoop.support.TracerProcess;
+import dev.ethtoolsnoop.support.Json;
+import dev.ethtoolsnoop.support.LiveGate;
+import dev.ethtoolsnoop.support.Scenario;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,21 +61,6 @@ class LifecycleIT {
         return out.isEmpty() ? 0 : ((List<?>) Json.parse(out)).size();
     }
 
-    /** Starts the tracer and waits for its ready line; returns the probe count it announced. */
-    static int awaitReady(Path err, Process p) throws Exception {
-        Pattern ready = Pattern.compile("^Tracing ethtool operations \\(backend: \\w+, (\\d+) probes[;)]",
-                Pattern.MULTILINE);
-        for (int i = 0; i < 600; i++) {
-            Matcher m = ready.matcher(Files.exists(err) ? Files.readString(err) : "");
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            assertTrue(p.isAlive(), "tracer died: " + Files.readString(err));
-            Thread.sleep(50);
-        }
-        throw new AssertionError("tracer not ready: " + Files.readString(err));
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"INT", "TERM", "HUP", "KILL"})
     void noLinkSurvivesTheTracer(String signal) throws Exception {
@@ -80,7 +70,7 @@ class LifecycleIT {
                 Scenario.JAR.toString(), "--json").redirectOutput(DIR.resolve("signal-" + signal + ".out").toFile())
                 .redirectError(err.toFile()).start();
         try {
-            int probes = awaitReady(err, p);
+            int probes = TracerProcess.awaitReady(err, p);
             assertEquals(before + probes, bpfLinks(), "links while tracing");
             assertEquals(0, sh("kill -" + signal + " " + p.pid()));
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tracer did not end on SIG" + signal);
@@ -129,7 +119,7 @@ class LifecycleIT {
                 Scenario.JAR.toString(), "-s", "-i", DEV).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .start();
         try {
-            awaitReady(err, p);
+            TracerProcess.awaitReady(err, p);
             assertEquals(0, sh("ethtool -i " + DEV + " >/dev/null"));
             Thread.sleep(300);
             assertEquals(0, sh("kill -HUP " + p.pid()));
@@ -152,7 +142,7 @@ class LifecycleIT {
         Process p = new ProcessBuilder(Scenario.BASEDIR.resolve("ethtoolsnoop").toString(), "--json", "-i", DEV)
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
-            awaitReady(err, p);
+            TracerProcess.awaitReady(err, p);
             assertEquals(0, sh("kill -QUIT " + p.pid()));
             for (int i = 0; i < 100 && !Files.readString(err).contains("Full thread dump"); i++) {
                 Thread.sleep(50);

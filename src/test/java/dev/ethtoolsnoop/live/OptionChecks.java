@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.live;
 
+import dev.ethtoolsnoop.support.Scenario;
+
 import dev.ethtoolsnoop.enrich.CommandInfo;
 import dev.ethtoolsnoop.enrich.GenlCommands;
 import dev.ethtoolsnoop.enrich.IoctlCommands;

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.live;
 
+import dev.ethtoolsnoop.support.TracerProcess;
+import dev.ethtoolsnoop.support.Json;
+import dev.ethtoolsnoop.support.LiveGate;
+import dev.ethtoolsnoop.support.Scenario;
+
 import dev.ethtoolsnoop.support.NoJava;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -151,7 +156,7 @@ class PackageIT {
         Process p = withoutJava(List.of(COMMAND.toString(), "--json", "-i", DEV)).redirectOutput(out.toFile())
                 .redirectError(err.toFile()).start();
         try {
-            LifecycleIT.awaitReady(err, p);
+            TracerProcess.awaitReady(err, p);
             assertEquals(0, sh("ethtool -i " + DEV + " >/dev/null").code());
             Thread.sleep(300); // one poll interval and then some
             assertEquals(0, sh("kill -INT " + p.pid()).code());

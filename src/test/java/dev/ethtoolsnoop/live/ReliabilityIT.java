@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.live;
 
+import dev.ethtoolsnoop.support.TracerProcess;
+import dev.ethtoolsnoop.support.Json;
+import dev.ethtoolsnoop.support.LiveGate;
+import dev.ethtoolsnoop.support.Scenario;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,7 +222,7 @@ class ReliabilityIT {
                 "exec '" + Scenario.BASEDIR.resolve("ethtoolsnoop") + "' --json");
         Process p = new ProcessBuilder("unshare", "-m", "--propagation", "private", "bash", "-c", line)
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        LifecycleIT.awaitReady(err, p);
+        TracerProcess.awaitReady(err, p);
         sh("ethtool -i " + DEV + " >/dev/null");
         Thread.sleep(300);
         Map<String, String> during = systemState();

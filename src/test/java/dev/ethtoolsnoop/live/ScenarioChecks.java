@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.live;
 
+import dev.ethtoolsnoop.support.Scenario;
+
 import org.junit.jupiter.api.DynamicTest;
 
 import java.util.ArrayList;

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.live;
 
+import dev.ethtoolsnoop.support.TracerProcess;
+import dev.ethtoolsnoop.support.LiveGate;
+import dev.ethtoolsnoop.support.Scenario;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.live;
 
+import dev.ethtoolsnoop.support.Json;
+import dev.ethtoolsnoop.support.LiveGate;
+import dev.ethtoolsnoop.support.Scenario;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

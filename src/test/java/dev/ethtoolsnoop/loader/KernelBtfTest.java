@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.loader;
 
-import dev.ethtoolsnoop.live.LiveGate;
+import dev.ethtoolsnoop.support.LiveGate;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -117,7 +117,7 @@ class KernelBtfTest {
     void devEthtoolIdMatchesBpftool() throws Exception {
         Path vmlinux = Path.of("/sys/kernel/btf/vmlinux");
         LiveGate.require(Files.isReadable(vmlinux), "this kernel has no readable BTF");
-        LiveGate.require(dev.ethtoolsnoop.live.Scenario.hasCommand("bpftool"), "needs bpftool (apt install bpftool)");
+        LiveGate.require(dev.ethtoolsnoop.support.Scenario.hasCommand("bpftool"), "needs bpftool (apt install bpftool)");
         Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", vmlinux.toString()).start();
         String want = null;
         try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).lines()) {

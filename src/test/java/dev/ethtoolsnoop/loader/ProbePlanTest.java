@@ -2,7 +2,7 @@
 package dev.ethtoolsnoop.loader;
 
 import dev.ethtoolsnoop.decode.Backend;
-import dev.ethtoolsnoop.live.LiveGate;
+import dev.ethtoolsnoop.support.LiveGate;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

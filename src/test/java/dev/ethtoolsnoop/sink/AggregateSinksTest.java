@@ -6,7 +6,7 @@ import dev.ethtoolsnoop.decode.Kind;
 import dev.ethtoolsnoop.decode.RtnlCost;
 import dev.ethtoolsnoop.enrich.Operation;
 import dev.ethtoolsnoop.enrich.Origin;
-import dev.ethtoolsnoop.live.Json;
+import dev.ethtoolsnoop.support.Json;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

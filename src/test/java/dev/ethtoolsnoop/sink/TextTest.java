@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.sink;
 
-import dev.ethtoolsnoop.live.Json;
+import dev.ethtoolsnoop.support.Json;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

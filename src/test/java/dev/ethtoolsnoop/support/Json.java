@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.ethtoolsnoop.live;
+package dev.ethtoolsnoop.support;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.ethtoolsnoop.live;
+package dev.ethtoolsnoop.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
