@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# Regenerates the Panama FFM bindings in src/main/java/dev/ethtoolsnoop/ffi
-# from src/main/jextract/libbpf_ffi.h. Needs an already-built jextract
+# Regenerates the Panama FFM bindings in src/main/java/dev/ethtoolsnoop/ffi:
+# class Libbpf (and its structs and callbacks) from libbpf_ffi.h, class Libc
+# from libc_ffi.h. Needs an already-built jextract
 # ($JEXTRACT, default: `jextract` on PATH) and the libbpf-dev headers.
 # See README.md next to this file for the versions the committed output used.
 set -euo pipefail
@@ -44,6 +45,20 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function libbpf_strerror \
   --include-function libbpf_major_version \
   --include-function libbpf_minor_version \
+  --include-typedef libbpf_print_fn_t \
+  --include-typedef perf_buffer_sample_fn \
+  --include-typedef perf_buffer_lost_fn \
+  --include-struct bpf_prog_load_opts \
+  --include-struct bpf_test_run_opts \
+  --include-constant LIBBPF_WARN \
+  --include-constant BPF_PROG_TYPE_TRACING \
+  --include-constant BPF_TRACE_FENTRY \
+  src/main/jextract/libbpf_ffi.h
+
+"$JEXTRACT" \
+  --target-package dev.ethtoolsnoop.ffi \
+  --header-class-name Libc \
+  --output src/main/java \
   --include-function vsnprintf \
   --include-function __errno_location \
   --include-function socket \
@@ -55,14 +70,6 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function bind \
   --include-function open \
   --include-function setns \
-  --include-typedef libbpf_print_fn_t \
-  --include-typedef perf_buffer_sample_fn \
-  --include-typedef perf_buffer_lost_fn \
-  --include-struct bpf_prog_load_opts \
-  --include-struct bpf_test_run_opts \
-  --include-constant LIBBPF_WARN \
-  --include-constant BPF_PROG_TYPE_TRACING \
-  --include-constant BPF_TRACE_FENTRY \
   --include-constant AF_NETLINK \
   --include-constant SOCK_RAW \
   --include-constant SOCK_CLOEXEC \
@@ -73,4 +80,4 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-constant O_RDONLY \
   --include-constant O_CLOEXEC \
   --include-constant CLONE_NEWNET \
-  src/main/jextract/libbpf_ffi.h
+  src/main/jextract/libc_ffi.h

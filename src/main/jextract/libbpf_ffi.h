@@ -1,23 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Input header for jextract: the libbpf + libc subset that ethtoolsnoop
- * binds through Panama FFM. See generate.sh for the exact symbol list;
- * only the symbols named there end up in dev.ethtoolsnoop.ffi.
+ * Input header for jextract: the libbpf subset that ethtoolsnoop binds
+ * through Panama FFM (class Libbpf). See generate.sh for the exact symbol
+ * list; only the symbols named there end up in dev.ethtoolsnoop.ffi.
  */
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
-#include <stdio.h>
-#include <errno.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#include <poll.h>
-#include <malloc.h>
-#include <fcntl.h>
-#include <linux/sched.h>
-
-/*
- * glibc declares setns() only under _GNU_SOURCE, which would also turn the
- * sockaddr arguments of bind() and sendto() into transparent unions. Its
- * prototype (setns(2)) is declared here instead.
- */
-extern int setns(int fd, int nstype);

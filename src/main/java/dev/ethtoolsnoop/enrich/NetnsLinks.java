@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.enrich;
 
-import dev.ethtoolsnoop.ffi.Libbpf;
+import dev.ethtoolsnoop.ffi.Libc;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -42,14 +42,14 @@ final class NetnsLinks implements LinkSource {
     private final MemorySegment pollfd = arena.allocate(8, 4);
     private final MemorySegment kernel = arena.allocate(SOCKADDR_NL_LEN, 4);
     private final MemorySegment links = arena.allocate(SOCKADDR_NL_LEN, 4);
-    private final Libbpf.open open = Libbpf.open.makeInvoker();
+    private final Libc.open open = Libc.open.makeInvoker();
     private int ownNsFd = -1;
     private int seq;
 
     NetnsLinks(long ownNetns) {
         this.ownNetns = ownNetns;
-        kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libbpf.AF_NETLINK());
-        links.set(ValueLayout.JAVA_SHORT, 0, (short) Libbpf.AF_NETLINK());
+        kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK());
+        links.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK());
         links.set(ValueLayout.JAVA_INT, 8, RTMGRP_LINK);
     }
 
@@ -76,24 +76,24 @@ final class NetnsLinks implements LinkSource {
                     return null;
                 }
             }
-            if (Libbpf.setns(fd, Libbpf.CLONE_NEWNET()) != 0) {
+            if (Libc.setns(fd, Libc.CLONE_NEWNET()) != 0) {
                 return null;
             }
             try {
                 return create();
             } finally {
-                if (Libbpf.setns(ownNsFd, Libbpf.CLONE_NEWNET()) != 0) {
+                if (Libc.setns(ownNsFd, Libc.CLONE_NEWNET()) != 0) {
                     throw new IllegalStateException("cannot return to our own network namespace");
                 }
             }
         } finally {
-            Libbpf.close(fd);
+            Libc.close(fd);
         }
     }
 
     private int openPath(String path) {
         try (Arena a = Arena.ofConfined()) {
-            return open.apply(a.allocateFrom(path), Libbpf.O_RDONLY() | Libbpf.O_CLOEXEC());
+            return open.apply(a.allocateFrom(path), Libc.O_RDONLY() | Libc.O_CLOEXEC());
         }
     }
 
@@ -108,16 +108,16 @@ final class NetnsLinks implements LinkSource {
 
     /** Two sockets of the calling thread's namespace: the monitor (subscribed first), and one for dumps. */
     private Monitor create() {
-        int mon = Libbpf.socket(Libbpf.AF_NETLINK(),
-                Libbpf.SOCK_RAW() | Libbpf.SOCK_CLOEXEC() | Libbpf.SOCK_NONBLOCK(), NETLINK_ROUTE);
+        int mon = Libc.socket(Libc.AF_NETLINK(),
+                Libc.SOCK_RAW() | Libc.SOCK_CLOEXEC() | Libc.SOCK_NONBLOCK(), NETLINK_ROUTE);
         if (mon < 0) {
             return null;
         }
-        int dump = Libbpf.socket(Libbpf.AF_NETLINK(), Libbpf.SOCK_RAW() | Libbpf.SOCK_CLOEXEC(), NETLINK_ROUTE);
-        if (Libbpf.bind(mon, links, SOCKADDR_NL_LEN) != 0 || dump < 0) {
-            Libbpf.close(mon);
+        int dump = Libc.socket(Libc.AF_NETLINK(), Libc.SOCK_RAW() | Libc.SOCK_CLOEXEC(), NETLINK_ROUTE);
+        if (Libc.bind(mon, links, SOCKADDR_NL_LEN) != 0 || dump < 0) {
+            Libc.close(mon);
             if (dump >= 0) {
-                Libbpf.close(dump);
+                Libc.close(dump);
             }
             return null;
         }
@@ -159,12 +159,12 @@ final class NetnsLinks implements LinkSource {
             req.put(new byte[16]); // ifinfomsg, AF_UNSPEC: every device
             req.putShort((short) 8).putShort(IFLA_EXT_MASK).putInt(RTEXT_FILTER_SKIP_STATS);
             MemorySegment.copy(MemorySegment.ofArray(req.array()), 0, buf, 0, len);
-            if (Libbpf.sendto(dump, buf, len, 0, kernel, SOCKADDR_NL_LEN) != len) {
+            if (Libc.sendto(dump, buf, len, 0, kernel, SOCKADDR_NL_LEN) != len) {
                 return -1;
             }
             boolean interrupted = false;
             while (true) {
-                long n = Libbpf.recv(dump, buf, BUF, 0);
+                long n = Libc.recv(dump, buf, BUF, 0);
                 if (n <= 0) {
                     return -1;
                 }
@@ -203,23 +203,23 @@ final class NetnsLinks implements LinkSource {
                     return false; // changing faster than it can be read: as good as dropped
                 }
                 pollfd.set(ValueLayout.JAVA_INT, 0, mon);
-                pollfd.set(ValueLayout.JAVA_SHORT, 4, (short) Libbpf.POLLIN());
+                pollfd.set(ValueLayout.JAVA_SHORT, 4, (short) Libc.POLLIN());
                 pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-                if (Libbpf.poll(pollfd, 1, 0) <= 0) {
+                if (Libc.poll(pollfd, 1, 0) <= 0) {
                     return whole;
                 }
                 short revents = pollfd.get(ValueLayout.JAVA_SHORT, 6);
-                if ((revents & Libbpf.POLLERR()) != 0) {
+                if ((revents & Libc.POLLERR()) != 0) {
                     // ENOBUFS: notifications were dropped. recv reports (and clears) it;
                     // the kernel delivers again once the queue has been emptied.
                     whole = false;
-                    Libbpf.recv(mon, buf, BUF, 0);
+                    Libc.recv(mon, buf, BUF, 0);
                     continue;
                 }
-                if ((revents & Libbpf.POLLIN()) == 0) {
+                if ((revents & Libc.POLLIN()) == 0) {
                     return whole;
                 }
-                long n = Libbpf.recv(mon, buf, BUF, 0);
+                long n = Libc.recv(mon, buf, BUF, 0);
                 if (n < 0) {
                     whole = false; // an error arrived between poll and recv: the same overflow
                     continue;
@@ -231,8 +231,8 @@ final class NetnsLinks implements LinkSource {
 
         @Override
         public void close() {
-            Libbpf.close(mon);
-            Libbpf.close(dump);
+            Libc.close(mon);
+            Libc.close(dump);
         }
     }
 }

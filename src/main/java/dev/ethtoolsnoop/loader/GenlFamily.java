@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.loader;
 
-import dev.ethtoolsnoop.ffi.Libbpf;
+import dev.ethtoolsnoop.ffi.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -37,7 +37,7 @@ final class GenlFamily {
         req.put(CTRL_CMD_GETFAMILY).put((byte) 1).putShort((short) 0);
         req.putShort((short) attrLen).putShort(CTRL_ATTR_FAMILY_NAME).put(name);
 
-        int fd = Libbpf.socket(Libbpf.AF_NETLINK(), Libbpf.SOCK_RAW() | Libbpf.SOCK_CLOEXEC(), NETLINK_GENERIC);
+        int fd = Libc.socket(Libc.AF_NETLINK(), Libc.SOCK_RAW() | Libc.SOCK_CLOEXEC(), NETLINK_GENERIC);
         if (fd < 0) {
             return OptionalInt.empty();
         }
@@ -45,19 +45,19 @@ final class GenlFamily {
             MemorySegment out = arena.allocate(msgLen);
             out.copyFrom(MemorySegment.ofArray(req.array()));
             MemorySegment addr = arena.allocate(12); // sockaddr_nl: the kernel, pid 0
-            addr.set(ValueLayout.JAVA_SHORT, 0, (short) Libbpf.AF_NETLINK());
-            if (Libbpf.sendto(fd, out, msgLen, 0, addr, 12) != msgLen) {
+            addr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK());
+            if (Libc.sendto(fd, out, msgLen, 0, addr, 12) != msgLen) {
                 return OptionalInt.empty();
             }
             MemorySegment in = arena.allocate(8192);
-            long n = Libbpf.recv(fd, in, in.byteSize(), 0);
+            long n = Libc.recv(fd, in, in.byteSize(), 0);
             if (n < 20) {
                 return OptionalInt.empty();
             }
             return parseFamilyId(ByteBuffer.wrap(in.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE))
                     .order(ByteOrder.nativeOrder()));
         } finally {
-            Libbpf.close(fd);
+            Libc.close(fd);
         }
     }
 

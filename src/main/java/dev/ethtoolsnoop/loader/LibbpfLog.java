@@ -2,6 +2,7 @@
 package dev.ethtoolsnoop.loader;
 
 import dev.ethtoolsnoop.ffi.Libbpf;
+import dev.ethtoolsnoop.ffi.Libc;
 import dev.ethtoolsnoop.ffi.libbpf_print_fn_t;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ public final class LibbpfLog {
     private static int print(int level, MemorySegment fmt, MemorySegment args) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(1 << 16); // verifier logs are long
-            Libbpf.vsnprintf(buf, buf.byteSize(), fmt, args);
+            Libc.vsnprintf(buf, buf.byteSize(), fmt, args);
             String msg = buf.getString(0).stripTrailing();
             if (level == Libbpf.LIBBPF_WARN()) {
                 synchronized (recentWarnings) {

@@ -2,6 +2,7 @@
 package dev.ethtoolsnoop.loader;
 
 import dev.ethtoolsnoop.ffi.Libbpf;
+import dev.ethtoolsnoop.ffi.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -41,12 +42,12 @@ final class Native {
      * carry for nothing.
      */
     static void releaseFreeNativeMemory() {
-        Libbpf.malloc_trim(0);
+        Libc.malloc_trim(0);
     }
 
     /** errno of the calling thread, for libbpf calls that return NULL. */
     static int errno() {
-        return Libbpf.__errno_location().reinterpret(4).get(ValueLayout.JAVA_INT, 0);
+        return Libc.__errno_location().reinterpret(4).get(ValueLayout.JAVA_INT, 0);
     }
 
     static String strerror(int errno) {

@@ -2,6 +2,7 @@
 package dev.ethtoolsnoop.loader;
 
 import dev.ethtoolsnoop.ffi.Libbpf;
+import dev.ethtoolsnoop.ffi.Libc;
 import dev.ethtoolsnoop.ffi.bpf_prog_load_opts;
 
 import java.lang.foreign.Arena;
@@ -27,7 +28,7 @@ final class Trampolines {
      */
     static void prepare() {
         Libbpf.bpf_prog_load$handle();
-        Libbpf.close$handle();
+        Libc.close$handle();
         bpf_prog_load_opts.layout();
     }
 
@@ -47,7 +48,7 @@ final class Trampolines {
             int fd = Libbpf.bpf_prog_load(Libbpf.BPF_PROG_TYPE_TRACING(), arena.allocateFrom("etsn_probe"),
                     arena.allocateFrom("Dual BSD/GPL"), insns, 2, opts);
             if (fd >= 0) {
-                Libbpf.close(fd);
+                Libc.close(fd);
                 return null;
             }
             return Native.strerror(-fd);

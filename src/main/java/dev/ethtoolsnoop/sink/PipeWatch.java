@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.sink;
 
-import dev.ethtoolsnoop.ffi.Libbpf;
+import dev.ethtoolsnoop.ffi.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,11 +21,11 @@ public final class PipeWatch {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pfd = arena.allocate(8, 4); // struct pollfd { int fd; short events, revents; }
             pfd.set(ValueLayout.JAVA_INT, 0, fd);
-            if (Libbpf.poll(pfd, 1, 0) != 1) {
+            if (Libc.poll(pfd, 1, 0) != 1) {
                 return false;
             }
             short revents = pfd.get(ValueLayout.JAVA_SHORT, 6);
-            return (revents & (Libbpf.POLLERR() | Libbpf.POLLHUP())) != 0;
+            return (revents & (Libc.POLLERR() | Libc.POLLHUP())) != 0;
         }
     }
 }
