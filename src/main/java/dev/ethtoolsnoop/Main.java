@@ -95,95 +95,16 @@ import static dev.ethtoolsnoop.loader.SetupException.USAGE;
                 RESOURCE + ":out of a resource: open files, memory for BPF (the message names which)"})
 public final class Main implements Callable<Integer> {
 
-    @Option(names = {"-j", "--json"}, description = "One JSON object per line instead of the table.")
-    boolean json;
+    /** The options, as picocli or QuickArgs read them. */
+    @CommandLine.Mixin
+    final Options o;
 
-    @Option(names = {"-T", "--timestamp"}, description = "Add a wall-clock time column (HH:MM:SS.mmm).")
-    boolean timestamp;
+    public Main() {
+        this(new Options());
+    }
 
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID",
-            description = "Only this process (repeatable, up to " + Main.MAX_PIDS + ").")
-    List<Integer> pids = List.of();
-
-    @Option(names = {"-c", "--comm"}, paramLabel = "COMM", description = "Only processes with this name.")
-    String comm;
-
-    @Option(names = {"-i", "--interface"}, paramLabel = "IFNAME", description = "Only this interface.")
-    String ifname;
-
-    @Option(names = "--cgroup", paramLabel = "PATH",
-            description = "Only callers in this cgroup or below it (its path in the cgroup v2 hierarchy, e.g. "
-                    + "/system.slice/node_exporter.service, or a directory under the cgroup2 mount).")
-    String cgroup;
-
-    @Option(names = "--netns", paramLabel = "INODE",
-            description = "Only devices in this network namespace (inode, as in `ls -L -i /proc/PID/ns/net`).")
-    Long netns;
-
-    @Option(names = {"-x", "--failed"}, description = "Only failed operations (RET != 0).")
-    boolean failedOnly;
-
-    @Option(names = {"-m", "--min-latency"}, paramLabel = "MS",
-            description = "Only operations at least this slow, in milliseconds.")
-    double minLatencyMs;
-
-    @Option(names = {"-s", "--summary"},
-            description = "Instead of events, print at exit a table per (process, interface, command): "
-                    + "count, failures, total/avg/max latency, most total time first.")
-    boolean summary;
-
-    @Option(names = "--hist", description = "Instead of events, print at exit a log2 latency histogram per command.")
-    boolean hist;
-
-    @Option(names = {"-w", "--waits"}, paramLabel = "MS", arity = "0..1", fallbackValue = "10",
-            description = "Also print each wait for RTNL longer than MS milliseconds (default 10), and who held "
-                    + "RTNL meanwhile: the ethtool operation, or a process marked (not ethtool). With a filter, "
-                    + "only the waits on operations it keeps.")
-    Double waitsMs;
-
-    @Option(names = "--ancestors", paramLabel = "N",
-            description = "How many of the caller's ancestors the table names, PID:NAME<PARENT<...(PID) "
-                    + "(0 to 4, default 2; JSON always has all 4).")
-    Integer ancestors;
-
-    @Option(names = "--service",
-            description = "Add a SERVICE column: the caller's systemd unit, container or pod, else its cgroup.")
-    boolean serviceColumn;
-
-    @Option(names = "--no-rtnl",
-            description = "Do not trace RTNL: no BLOCKED figures, no --waits, no probes on the lock.")
-    boolean noRtnl;
-
-    @Option(names = "--duration", paramLabel = "SECONDS",
-            description = "Stop after this many seconds (0.001 to " + Main.MAX_DURATION_S + ").")
-    Double durationSeconds;
-
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N operations (N >= 1).")
-    Long count;
-
-    // Defaults are the fields' initial values, which picocli shows as ${DEFAULT-VALUE}
-    // and QuickArgs, starting from a new Main, keeps: written once.
-    @Option(names = "--backend", paramLabel = "NAME", completionCandidates = Backends.class,
-            description = "${COMPLETION-CANDIDATES}: the probes to use (default: auto, the first that works).")
-    String backend = "auto";
-
-    @Option(names = "--buffer-pages", paramLabel = "N",
-            description = "Perf buffer pages per CPU, a power of two (default: 256, 1 MiB per CPU, on up to"
-                    + " 16 CPUs; on more, 16 MiB in all and at least 64 pages each).")
-    Integer bufferPages;
-
-    @Option(names = "--list-commands",
-            description = "Print every known ioctl and netlink command and exit (takes only --json).")
-    boolean listCommands;
-
-    @Option(names = {"-v", "--verbose"}, description = "Show libbpf's own log on stderr.")
-    boolean verbose;
-
-    /** --backend's values, for --help, the man page and completion. */
-    static final class Backends extends java.util.ArrayList<String> {
-        Backends() {
-            super(List.of("auto", "fentry", "kprobe", "syscall"));
-        }
+    Main(Options options) {
+        this.o = options;
     }
 
     @CommandLine.Spec
@@ -215,7 +136,8 @@ public final class Main implements Callable<Integer> {
 
     static int run(String... args) {
         // picocli only when the command line needs it: see QuickArgs
-        Main quick = QuickArgs.parse(args);
+        Options options = QuickArgs.parse(args);
+        Main quick = options == null ? null : new Main(options);
         if (quick != null && quick.problem() == null) {
             try {
                 return quick.call();
@@ -275,7 +197,7 @@ public final class Main implements Callable<Integer> {
      * is warned about when tracing starts (see warnings()).
      */
     String problem() {
-        if (listCommands) {
+        if (o.listCommands) {
             List<String> ignored = tracingOptionsGiven();
             if (!ignored.isEmpty()) {
                 return "--list-commands prints the command list and exits; it takes only --json, not "
@@ -283,54 +205,54 @@ public final class Main implements Callable<Integer> {
             }
         }
         if (backendChoice() == null) {
-            return "--backend must be auto, fentry, kprobe or syscall, got '" + backend + "'";
+            return "--backend must be auto, fentry, kprobe or syscall, got '" + o.backend + "'";
         }
-        if (bufferPages != null && (bufferPages <= 0 || Integer.bitCount(bufferPages) != 1)) {
-            return "--buffer-pages must be a power of two, got " + bufferPages;
+        if (o.bufferPages != null && (o.bufferPages <= 0 || Integer.bitCount(o.bufferPages) != 1)) {
+            return "--buffer-pages must be a power of two, got " + o.bufferPages;
         }
-        if (count != null && count < 1) {
-            return "--count must be at least 1 (leave it out for no limit), got " + count;
+        if (o.count != null && o.count < 1) {
+            return "--count must be at least 1 (leave it out for no limit), got " + o.count;
         }
-        if (durationSeconds != null && !(durationSeconds >= 0.001 && durationSeconds <= MAX_DURATION_S)) {
+        if (o.durationSeconds != null && !(o.durationSeconds >= 0.001 && o.durationSeconds <= MAX_DURATION_S)) {
             return "--duration takes seconds from 0.001 to " + MAX_DURATION_S + " (leave it out for no limit), got "
-                    + durationSeconds;
+                    + o.durationSeconds;
         }
-        if (!(minLatencyMs >= 0 && minLatencyMs <= MAX_MIN_LATENCY_MS)) {
-            return "--min-latency takes milliseconds from 0 to " + (long) MAX_MIN_LATENCY_MS + ", got " + minLatencyMs;
+        if (!(o.minLatencyMs >= 0 && o.minLatencyMs <= MAX_MIN_LATENCY_MS)) {
+            return "--min-latency takes milliseconds from 0 to " + (long) MAX_MIN_LATENCY_MS + ", got " + o.minLatencyMs;
         }
-        if (waitsMs != null && !(waitsMs >= 0 && waitsMs <= MAX_MIN_LATENCY_MS)) {
-            return "--waits takes milliseconds from 0 to " + (long) MAX_MIN_LATENCY_MS + ", got " + waitsMs;
+        if (o.waitsMs != null && !(o.waitsMs >= 0 && o.waitsMs <= MAX_MIN_LATENCY_MS)) {
+            return "--waits takes milliseconds from 0 to " + (long) MAX_MIN_LATENCY_MS + ", got " + o.waitsMs;
         }
-        if (ancestors != null && (ancestors < 0 || ancestors > 4)) {
-            return "--ancestors takes 0 to 4 (what the probes keep), got " + ancestors;
+        if (o.ancestors != null && (o.ancestors < 0 || o.ancestors > 4)) {
+            return "--ancestors takes 0 to 4 (what the probes keep), got " + o.ancestors;
         }
-        if (cgroup != null && (cgroup.isEmpty() || cgroup.contains("\0"))) {
-            return "--cgroup: a cgroup path such as /system.slice/NAME.service, got '" + cgroup + "'";
+        if (o.cgroup != null && (o.cgroup.isEmpty() || o.cgroup.contains("\0"))) {
+            return "--cgroup: a cgroup path such as /system.slice/NAME.service, got '" + o.cgroup + "'";
         }
-        if (waitsMs != null && noRtnl) {
+        if (o.waitsMs != null && o.noRtnl) {
             return "--waits shows RTNL waits, which --no-rtnl turns off: give one of them";
         }
-        if (new HashSet<>(pids).size() > MAX_PIDS) {
+        if (new HashSet<>(o.pids).size() > MAX_PIDS) {
             return "--pid: at most " + MAX_PIDS + " processes (what the BPF filter holds), got "
-                    + new HashSet<>(pids).size();
+                    + new HashSet<>(o.pids).size();
         }
-        for (int pid : pids) {
+        for (int pid : o.pids) {
             if (pid < 1 || pid > MAX_PID) {
                 return "--pid: " + pid + " can never be a process id (1 to " + MAX_PID + ")";
             }
         }
-        if (netns != null && (netns < MIN_NETNS || netns > MAX_NETNS)) {
-            return "--netns: " + netns + " can never be a network namespace inode (" + MIN_NETNS + " to "
+        if (o.netns != null && (o.netns < MIN_NETNS || o.netns > MAX_NETNS)) {
+            return "--netns: " + o.netns + " can never be a network namespace inode (" + MIN_NETNS + " to "
                     + MAX_NETNS + "; see ls -L -i /proc/PID/ns/net)";
         }
-        if (comm != null && (comm.isEmpty() || comm.getBytes(StandardCharsets.UTF_8).length > 15)) {
-            return "--comm: a process name has 1 to 15 bytes (what the kernel keeps), got '" + comm + "'";
+        if (o.comm != null && (o.comm.isEmpty() || o.comm.getBytes(StandardCharsets.UTF_8).length > 15)) {
+            return "--comm: a process name has 1 to 15 bytes (what the kernel keeps), got '" + o.comm + "'";
         }
-        if (ifname != null && (ifname.isEmpty() || ifname.getBytes(StandardCharsets.UTF_8).length > 15)) {
-            return "--interface: an interface name has 1 to 15 bytes, got '" + ifname + "'";
+        if (o.ifname != null && (o.ifname.isEmpty() || o.ifname.getBytes(StandardCharsets.UTF_8).length > 15)) {
+            return "--interface: an interface name has 1 to 15 bytes, got '" + o.ifname + "'";
         }
-        if (ifname != null && !validInterfaceName(ifname)) {
-            return "--interface: '" + ifname + "' can never name an interface (the kernel refuses '.', '..', "
+        if (o.ifname != null && !validInterfaceName(o.ifname)) {
+            return "--interface: '" + o.ifname + "' can never name an interface (the kernel refuses '.', '..', "
                     + "and names with '/', ':' or white space)";
         }
         return null;
@@ -353,58 +275,58 @@ public final class Main implements Callable<Integer> {
     /** The options besides --json and --verbose that were given (for --list-commands, which ignores them). */
     private List<String> tracingOptionsGiven() {
         List<String> given = new ArrayList<>();
-        if (timestamp) {
+        if (o.timestamp) {
             given.add("--timestamp");
         }
-        if (!pids.isEmpty()) {
+        if (!o.pids.isEmpty()) {
             given.add("--pid");
         }
-        if (comm != null) {
+        if (o.comm != null) {
             given.add("--comm");
         }
-        if (ifname != null) {
+        if (o.ifname != null) {
             given.add("--interface");
         }
-        if (netns != null) {
+        if (o.netns != null) {
             given.add("--netns");
         }
-        if (cgroup != null) {
+        if (o.cgroup != null) {
             given.add("--cgroup");
         }
-        if (ancestors != null) {
+        if (o.ancestors != null) {
             given.add("--ancestors");
         }
-        if (serviceColumn) {
+        if (o.serviceColumn) {
             given.add("--service");
         }
-        if (failedOnly) {
+        if (o.failedOnly) {
             given.add("--failed");
         }
-        if (minLatencyMs != 0) {
+        if (o.minLatencyMs != 0) {
             given.add("--min-latency");
         }
-        if (summary) {
+        if (o.summary) {
             given.add("--summary");
         }
-        if (hist) {
+        if (o.hist) {
             given.add("--hist");
         }
-        if (waitsMs != null) {
+        if (o.waitsMs != null) {
             given.add("--waits");
         }
-        if (noRtnl) {
+        if (o.noRtnl) {
             given.add("--no-rtnl");
         }
-        if (durationSeconds != null) {
+        if (o.durationSeconds != null) {
             given.add("--duration");
         }
-        if (count != null) {
+        if (o.count != null) {
             given.add("--count");
         }
-        if (!backend.equals("auto")) {
+        if (!o.backend.equals("auto")) {
             given.add("--backend");
         }
-        if (bufferPages != null) {
+        if (o.bufferPages != null) {
             given.add("--buffer-pages");
         }
         return given;
@@ -416,16 +338,16 @@ public final class Main implements Callable<Integer> {
      */
     List<String> warnings(Path sysClassNet, Path proc) {
         List<String> warnings = new ArrayList<>();
-        if (ifname != null && !Files.exists(sysClassNet.resolve(ifname))) {
-            warnings.add("interface " + escape(ifname) + " does not exist (yet) in this namespace; tracing anyway");
+        if (o.ifname != null && !Files.exists(sysClassNet.resolve(o.ifname))) {
+            warnings.add("interface " + escape(o.ifname) + " does not exist (yet) in this namespace; tracing anyway");
         }
-        for (int pid : new java.util.TreeSet<>(pids)) {
+        for (int pid : new java.util.TreeSet<>(o.pids)) {
             if (!Files.exists(proc.resolve(String.valueOf(pid)))) {
                 warnings.add("no process " + pid + " is running (yet); tracing anyway");
             }
         }
-        if (netns != null && !netnsExists(netns, proc)) {
-            warnings.add("no process is in network namespace " + netns + " and /run/netns names none; "
+        if (o.netns != null && !netnsExists(o.netns, proc)) {
+            warnings.add("no process is in network namespace " + o.netns + " and /run/netns names none; "
                     + "tracing anyway");
         }
         return warnings;
@@ -464,7 +386,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private BackendChoice backendChoice() {
-        String name = backend.toUpperCase(java.util.Locale.ROOT);
+        String name = o.backend.toUpperCase(java.util.Locale.ROOT);
         for (BackendChoice c : BackendChoice.values()) {
             if (c.name().equals(name)) {
                 return c;
@@ -485,8 +407,8 @@ public final class Main implements Callable<Integer> {
         }
         PrintStream out = stdout != null ? stdout : new PrintStream(Output.stdout(), false, StandardCharsets.UTF_8);
         try {
-            if (listCommands) {
-                CommandList.print(out, json);
+            if (o.listCommands) {
+                CommandList.print(out, o.json);
                 out.flush();
                 return OK;
             }
@@ -498,25 +420,25 @@ public final class Main implements Callable<Integer> {
     }
 
     private int trace(PrintStream out) throws IOException {
-        int pages = bufferPages != null ? bufferPages : defaultBufferPages(Limits.possibleCpus());
+        int pages = o.bufferPages != null ? o.bufferPages : defaultBufferPages(Limits.possibleCpus());
         Cgroups cgroups = Cgroups.ofSystem();
         java.util.Set<Long> cgroupIds = null;
-        if (cgroup != null) {
-            cgroupIds = cgroups.subtree(cgroup);
+        if (o.cgroup != null) {
+            cgroupIds = cgroups.subtree(o.cgroup);
             if (cgroupIds.isEmpty()) {
-                System.err.println("ethtoolsnoop: --cgroup: no cgroup " + escape(cgroup)
+                System.err.println("ethtoolsnoop: --cgroup: no cgroup " + escape(o.cgroup)
                         + " in the cgroup v2 hierarchy (try 'ethtoolsnoop --help')");
                 return USAGE;
             }
             if (cgroupIds.size() > MAX_CGROUPS) {
-                System.err.println("ethtoolsnoop: --cgroup: " + escape(cgroup) + " has " + cgroupIds.size()
+                System.err.println("ethtoolsnoop: --cgroup: " + escape(o.cgroup) + " has " + cgroupIds.size()
                         + " cgroups below it, more than the BPF filter holds (" + MAX_CGROUPS + ")");
                 return USAGE;
             }
         }
-        TraceConfig config = new TraceConfig(new HashSet<>(pids), comm, ifname, netns == null ? 0 : netns,
-                failedOnly, (long) (minLatencyMs * 1e6), pages, verbose, !noRtnl,
-                waitsMs == null ? 0 : Math.max(1, (long) (waitsMs * 1e6)), cgroupIds);
+        TraceConfig config = new TraceConfig(new HashSet<>(o.pids), o.comm, o.ifname, o.netns == null ? 0 : o.netns,
+                o.failedOnly, (long) (o.minLatencyMs * 1e6), pages, o.verbose, !o.noRtnl,
+                o.waitsMs == null ? 0 : Math.max(1, (long) (o.waitsMs * 1e6)), cgroupIds);
         warnings(Path.of("/sys/class/net"), Path.of("/proc")).forEach(LOG::warn);
         long ownNetns = ownNetns();
         try {
@@ -532,12 +454,12 @@ public final class Main implements Callable<Integer> {
                 Probes.RtnlSupport rtnl = probes.rtnl();
                 if (rtnl.unavailable() != null) {
                     LOG.warn("RTNL waits are not traced: {}; BLOCKED shows -, JSON rtnl_* fields are null{}",
-                            rtnl.unavailable(), waitsMs != null ? ", --waits prints nothing" : "");
+                            rtnl.unavailable(), o.waitsMs != null ? ", --waits prints nothing" : "");
                 }
-                RtnlWaits waits = waitsMs != null && rtnl.waits() ? new RtnlWaits(filtered()) : null;
+                RtnlWaits waits = o.waitsMs != null && rtnl.waits() ? new RtnlWaits(filtered()) : null;
                 Tracer tracer = new Tracer(probes, enricher, userSpaceFilter(), sink(out, ownNetns, lost::get), lost,
-                        outputGone, count == null ? 0 : count,
-                        durationSeconds == null ? 0 : (long) (durationSeconds * TimeUnit.SECONDS.toNanos(1)), waits);
+                        outputGone, o.count == null ? 0 : o.count,
+                        o.durationSeconds == null ? 0 : (long) (o.durationSeconds * TimeUnit.SECONDS.toNanos(1)), waits);
                 Signals.onTermination(tracer::requestStop);
                 String rtnlHow = !rtnl.waits() ? "" : "; RTNL: " + rtnl.how() + (rtnl.hold() ? ", holds" : "");
                 tracer.run(pages, () -> System.err.println("Tracing ethtool operations (backend: "
@@ -572,24 +494,24 @@ public final class Main implements Callable<Integer> {
     }
 
     private Sink sink(PrintStream out, long ownNetns, java.util.function.LongSupplier lost) {
-        if (!summary && !hist) {
-            return json ? new JsonSink(out) : new TableSink(out, timestamp, ownNetns,
-                    ancestors == null ? TableSink.DEFAULT_ANCESTORS : ancestors, serviceColumn);
+        if (!o.summary && !o.hist) {
+            return o.json ? new JsonSink(out) : new TableSink(out, o.timestamp, ownNetns,
+                    o.ancestors == null ? TableSink.DEFAULT_ANCESTORS : o.ancestors, o.serviceColumn);
         }
         List<Sink> sinks = new java.util.ArrayList<>();
-        if (summary) {
-            sinks.add(new SummarySink(out, json, lost));
+        if (o.summary) {
+            sinks.add(new SummarySink(out, o.json, lost));
         }
-        if (hist) {
-            sinks.add(new HistogramSink(out, json));
+        if (o.hist) {
+            sinks.add(new HistogramSink(out, o.json));
         }
         return sinks.size() == 1 ? sinks.get(0) : new Tee(sinks);
     }
 
     /** Whether any option selects operations (then --waits shows only waits on those). */
     private boolean filtered() {
-        return !pids.isEmpty() || comm != null || ifname != null || netns != null || failedOnly || minLatencyMs > 0
-                || cgroup != null;
+        return !o.pids.isEmpty() || o.comm != null || o.ifname != null || o.netns != null || o.failedOnly || o.minLatencyMs > 0
+                || o.cgroup != null;
     }
 
     /**
@@ -597,9 +519,9 @@ public final class Main implements Callable<Integer> {
      * device a netlink message names, and its result, for the syscall backend).
      */
     private Predicate<Operation> userSpaceFilter() {
-        byte[] want = ifname == null ? null : ifname.getBytes(StandardCharsets.UTF_8);
+        byte[] want = o.ifname == null ? null : o.ifname.getBytes(StandardCharsets.UTF_8);
         // a netlink result arrives with its answer, after the probes' -x check
-        boolean failed = failedOnly;
+        boolean failed = o.failedOnly;
         return op -> (want == null || java.util.Arrays.equals(op.ifname(), want)) && (!failed || op.failed());
     }
 

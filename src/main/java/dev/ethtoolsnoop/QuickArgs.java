@@ -13,15 +13,15 @@ import java.util.Set;
  * Anything less plain (help, version, a mistake, clustered short options,
  * attached values, @files, a value starting with '-') gives null, and
  * picocli, which stays the reference, handles it. QuickArgsTest holds both
- * to the same result for every option Main declares.
+ * to the same result for every option Options declares.
  */
 final class QuickArgs {
     private QuickArgs() {
     }
 
-    /** Main with the options applied, or null to leave the command line to picocli. */
-    static Main parse(String... args) {
-        Main m = new Main(); // with the options' defaults
+    /** The options read, or null to leave the command line to picocli. */
+    static Options parse(String... args) {
+        Options m = new Options(); // with the options' defaults
         List<Integer> pids = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i++) {

@@ -17,10 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The picocli-free fast path must read a command line exactly as picocli does, or leave it to picocli. */
 class QuickArgsTest {
-    /** Every @Option field of Main, by name, as picocli or QuickArgs left it. */
-    private static Map<String, Object> options(Main m) throws IllegalAccessException {
+    /** Every @Option field, by name, as picocli or QuickArgs left it. */
+    private static Map<String, Object> options(Options m) throws IllegalAccessException {
         Map<String, Object> values = new LinkedHashMap<>();
-        for (Field f : Main.class.getDeclaredFields()) {
+        for (Field f : Options.class.getDeclaredFields()) {
             if (f.isAnnotationPresent(CommandLine.Option.class)) {
                 f.setAccessible(true);
                 Object v = f.get(m);
@@ -33,11 +33,11 @@ class QuickArgsTest {
     private static Map<String, Object> viaPicocli(String... args) throws IllegalAccessException {
         Main m = new Main();
         new CommandLine(m).parseArgs(args);
-        return options(m);
+        return options(m.o);
     }
 
     private static void agrees(String... args) throws IllegalAccessException {
-        Main quick = QuickArgs.parse(args);
+        Options quick = QuickArgs.parse(args);
         assertNotNull(quick, "fast path refused " + List.of(args));
         assertEquals(viaPicocli(args), options(quick), List.of(args).toString());
     }
@@ -116,8 +116,9 @@ class QuickArgsTest {
                 List.of("-c", ""), List.of("-i", ".."), List.of("-i", "a/b"), List.of("--list-commands", "-x"));
         for (List<String> args : lines) {
             String[] a = args.toArray(String[]::new);
-            Main quick = QuickArgs.parse(a);
-            assertNotNull(quick, args.toString());
+            Options options = QuickArgs.parse(a);
+            assertNotNull(options, args.toString());
+            Main quick = new Main(options);
             Main viaPicocli = new Main();
             new CommandLine(viaPicocli).parseArgs(a);
             assertNotNull(viaPicocli.problem(), args.toString());
