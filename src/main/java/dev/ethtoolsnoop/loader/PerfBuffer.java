@@ -80,9 +80,7 @@ public final class PerfBuffer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
-            Libbpf.perf_buffer__free(pb);
-            arena.close();
-        }
+        Libbpf.perf_buffer__free(pb);
+        arena.close();
     }
 }

@@ -21,8 +21,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 /**
  * The BPF object loaded with one backend's programs and all of them attached.

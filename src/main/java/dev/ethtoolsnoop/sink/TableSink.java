@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The human view: a header, then one line per operation, args last since they are long. */
 public final class TableSink extends PrintSink {
@@ -100,10 +101,10 @@ public final class TableSink extends PrintSink {
             line.padTo(CGROUP_WIDTH).ascii(' ');
         }
         line.mark();
-        name(line, String.valueOf(op.cmdName()));
+        rendered(line, names, String.valueOf(op.cmdName()), Function.identity());
         if (op.subCmdName() != null) {
             line.ascii('/');
-            name(line, op.subCmdName());
+            rendered(line, names, op.subCmdName(), Function.identity());
         }
         line.padTo(36).ascii(' ');
         int start = line.length();
@@ -121,43 +122,38 @@ public final class TableSink extends PrintSink {
         line.alignRight(start, 5).ascii(' ');
         List<String> args = op.args();
         if (!args.isEmpty()) {
-            byte[] text = argsText.get(args);
-            if (text == null) {
-                String joined = args.size() == 1 ? args.get(0) : String.join(", ", args);
-                text = ascii(LineBuilder.plain(joined) ? joined : joined.stripTrailing());
-                if (argsText.size() < CACHED && text != null) {
-                    argsText.put(args, text);
-                }
-            }
-            if (text != null) {
-                line.bytes(text);
-            } else {
-                String joined = String.join(", ", args);
-                line.str(LineBuilder.plain(joined) ? joined : joined.stripTrailing());
-            }
+            rendered(line, argsText, args, TableSink::argsColumn);
         }
         // what String.stripTrailing() did to the whole line: the args were last
         line.stripTrailingSpaces();
         line.writeLine(out);
     }
 
+    /** The args column: the command's ethtool options, joined. */
+    private static String argsColumn(List<String> args) {
+        String joined = args.size() == 1 ? args.get(0) : String.join(", ", args);
+        return LineBuilder.plain(joined) ? joined : joined.stripTrailing();
+    }
+
     /**
-     * A command's name, encoded once: the names are the command tables' own
-     * strings, so identity finds them.
+     * Appends text(key), encoded once per key: keys are the command tables'
+     * own objects, so identity finds them. Text that is not plain ASCII
+     * (never from our tables) is written as it comes, uncached.
      */
-    private void name(LineBuilder line, String name) {
-        byte[] text = names.get(name);
-        if (text == null) {
-            text = ascii(name);
-            if (text == null) {
-                line.str(name); // never from our tables
+    private static <K> void rendered(LineBuilder line, Map<K, byte[]> cache, K key, Function<K, String> text) {
+        byte[] bytes = cache.get(key);
+        if (bytes == null) {
+            String s = text.apply(key);
+            bytes = ascii(s);
+            if (bytes == null) {
+                line.str(s);
                 return;
             }
-            if (names.size() < CACHED) {
-                names.put(name, text);
+            if (cache.size() < CACHED) {
+                cache.put(key, bytes);
             }
         }
-        line.bytes(text);
+        line.bytes(bytes);
     }
 
     /** The bytes of s when every char is printable ASCII (one column each), else null. */
