@@ -480,10 +480,11 @@ public final class Main implements Callable<Integer> {
     /**
      * Perf buffer pages per CPU when none are asked for. A burst lands on the
      * CPU its sender runs on, and the largest real one we know (a
-     * node_exporter scrape of 1,000 interfaces: 5,058 ioctls of 128 bytes
-     * each in the ring, before a cold JVM drains much) needs 1 MiB there:
-     * 256 pages. The buffers are per CPU and locked in the kernel, so on many
-     * CPUs the total stays at 16 MiB, never under 64 pages (256 KiB) each.
+     * node_exporter scrape of 1,000 interfaces: 5,003 ioctls of 280 bytes
+     * each in the ring, 1.34 MiB) must fit there even while the reader gets no
+     * CPU: 1024 pages hold three. The buffers are per CPU and locked in the
+     * kernel, so on many CPUs the total stays at 16 MiB (512 pages each on 8
+     * CPUs, still one scrape), never under 64 pages (256 KiB) each.
      */
     static int defaultBufferPages(int cpus) {
         int pages = TraceConfig.DEFAULT_BUFFER_PAGES;

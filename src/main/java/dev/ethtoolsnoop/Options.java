@@ -83,8 +83,8 @@ final class Options {
     String backend = "auto";
 
     @Option(names = "--buffer-pages", paramLabel = "N",
-            description = "Perf buffer pages per CPU, a power of two (default: 256, 1 MiB per CPU, on up to"
-                    + " 16 CPUs; on more, 16 MiB in all and at least 64 pages each).")
+            description = "Perf buffer pages per CPU, a power of two (default: 1024, 4 MiB per CPU, on up to"
+                    + " 4 CPUs; on more, 16 MiB in all and at least 64 pages each).")
     Integer bufferPages;
 
     @Option(names = "--list-commands",

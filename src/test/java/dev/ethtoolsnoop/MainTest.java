@@ -43,7 +43,9 @@ class MainTest {
 
     @Test
     void defaultBufferHoldsAScrapeBurstPerCpuAndStays16MiBOnManyCpus() {
-        assertEquals(256, Main.defaultBufferPages(1));
+        assertEquals(1024, Main.defaultBufferPages(1));
+        assertEquals(1024, Main.defaultBufferPages(4));
+        assertEquals(512, Main.defaultBufferPages(8));
         assertEquals(256, Main.defaultBufferPages(16));
         assertEquals(128, Main.defaultBufferPages(32));
         assertEquals(64, Main.defaultBufferPages(64));

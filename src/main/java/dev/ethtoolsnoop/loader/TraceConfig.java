@@ -31,11 +31,12 @@ public record TraceConfig(
         Set<Long> cgroupIds) {
 
     /**
-     * --buffer-pages' default: 1 MiB per CPU, which holds a whole
-     * 1000-interface node_exporter scrape (~5,000 events of 120 bytes) on one
-     * CPU even while the tracer is not reading (bench/scrape.sh, ScrapeIT).
+     * --buffer-pages' default on up to 4 CPUs: 4 MiB per CPU, which holds
+     * three 1000-interface node_exporter scrapes (~5,000 records of 280
+     * bytes each) on one CPU even while the tracer is not reading
+     * (bench/scrape.sh, ScrapeIT).
      */
-    public static final int DEFAULT_BUFFER_PAGES = 256;
+    public static final int DEFAULT_BUFFER_PAGES = 1024;
 
     public static TraceConfig everything() {
         return new TraceConfig(Set.of(), null, null, 0, false, 0, DEFAULT_BUFFER_PAGES, false, true, 0, null);
