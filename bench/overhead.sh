@@ -39,6 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 start_tracer() {
+    : >"$root/target/bench/tracer.err" # not left to the child: its redirect may come after our first look
     "$root/ethtoolsnoop" --backend "$backend" --json >/dev/null 2>"$root/target/bench/tracer.err" &
     tracer=$!
     for _ in $(seq 1 300); do

@@ -86,6 +86,9 @@ cpus=$(nproc)
 # while the burst lasts), SIGTERM. Sets printed, lost, hwm (MiB).
 run() {
     local p=$1 k=$2 i s n prev tracer
+    # emptied here, not by the child's redirect: that may come after our
+    # first look, which would then find the last run's ready line
+    : >"$tmp/err"
     "$root/ethtoolsnoop" --json --backend "$backend" --netns "$inode" --buffer-pages "$p" \
         >"$tmp/out" 2>"$tmp/err" &
     tracer=$!
