@@ -29,6 +29,8 @@ public final class PerfBuffer implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment pb;
     private RuntimeException pending;
+    /** Records (samples, loss notices) handled in the current poll: libbpf counts the rings that had data. */
+    private int handled;
     private Consumer<MemorySegment> onSample;
     private LongConsumer onLost;
 
@@ -37,6 +39,7 @@ public final class PerfBuffer implements AutoCloseable {
             if (pending != null) {
                 return;
             }
+            handled++;
             try {
                 onSample.accept(ALL.asSlice(data.address(), Integer.toUnsignedLong(size)));
             } catch (RuntimeException e) {
@@ -44,6 +47,7 @@ public final class PerfBuffer implements AutoCloseable {
             }
         }, arena);
         MemorySegment lost = perf_buffer_lost_fn.allocate((ctx, cpu, count) -> {
+            handled++;
             try {
                 onLost.accept(count);
             } catch (RuntimeException e) {
@@ -60,11 +64,16 @@ public final class PerfBuffer implements AutoCloseable {
         this.onLost = onLost;
     }
 
-    /** Waits up to timeoutMs and drains what arrived; returns the samples handled. */
+    /**
+     * Waits up to timeoutMs and drains what arrived; returns the records
+     * handled, samples and loss notices (libbpf's perf_buffer__poll() returns
+     * how many rings had data: at most the CPU count, however many records).
+     */
     public int poll(int timeoutMs) throws LibbpfException {
         if (onSample == null) {
             throw new IllegalStateException("poll() before consume()");
         }
+        handled = 0;
         int n = Libbpf.perf_buffer__poll(pb, timeoutMs);
         if (pending != null) {
             RuntimeException e = pending;
@@ -75,7 +84,7 @@ public final class PerfBuffer implements AutoCloseable {
             return 0; // a signal (Ctrl-C) woke epoll: the caller checks its stop flag
         }
         Native.check(n, "poll perf buffer");
-        return n;
+        return handled;
     }
 
     @Override
