@@ -552,7 +552,7 @@ for backend in "$@"; do
 
     if ((${#rates[@]})); then
         echo "  drain (GDRVINFO ops into ours --json | grep -c; rate 0 = one thread flat out):"
-        best=0
+        best=0 climb_lost=0
         for rate in "${rates[@]}"; do
             if ((rate)); then n=$(awk -v r="$rate" -v s="$drain_secs" 'BEGIN { print r * s }'); else n=$(scaled $((drain_secs * 250000))); fi
             drain_step "$rate" "$n"
@@ -565,10 +565,14 @@ for backend in "$@"; do
             if ((lost == 0 && printed == n + sentinels)); then
                 ((achieved > best)) && best=$achieved
             else
+                climb_lost=$lost
                 break # the first rate with loss ends the climb
             fi
         done
         record drain_zero_loss "$best"
+        # the climb ends flat out (rate 0): nothing lost there means the reader
+        # kept up with all one producer can issue, whatever rate that was
+        record drain_climb_lost "$climb_lost"
         echo "    highest rate with zero loss: $best/s"
     fi
 
