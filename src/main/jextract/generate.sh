@@ -67,6 +67,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function close \
   --include-function poll \
   --include-function malloc_trim \
+  --include-function mallopt \
   --include-function bind \
   --include-function open \
   --include-function setns \
@@ -80,4 +81,5 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-constant O_RDONLY \
   --include-constant O_CLOEXEC \
   --include-constant CLONE_NEWNET \
+  --include-constant M_MMAP_THRESHOLD \
   src/main/jextract/libc_ffi.h

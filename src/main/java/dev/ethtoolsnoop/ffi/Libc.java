@@ -620,6 +620,65 @@ public class Libc {
         }
     }
 
+    private static class mallopt {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT,
+            Libc.C_INT,
+            Libc.C_INT
+        );
+
+        public static final MemorySegment ADDR = Libc.findOrThrow("mallopt");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int mallopt(int __param, int __val)
+     * }
+     */
+    public static FunctionDescriptor mallopt$descriptor() {
+        return mallopt.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int mallopt(int __param, int __val)
+     * }
+     */
+    public static MethodHandle mallopt$handle() {
+        return mallopt.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int mallopt(int __param, int __val)
+     * }
+     */
+    public static MemorySegment mallopt$address() {
+        return mallopt.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int mallopt(int __param, int __val)
+     * }
+     */
+    public static int mallopt(int __param, int __val) {
+        var mh$ = mallopt.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("mallopt", __param, __val);
+            }
+            return (int)mh$.invokeExact(__param, __val);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class malloc_trim {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libc.C_INT,
@@ -817,6 +876,15 @@ public class Libc {
      */
     public static int AF_NETLINK() {
         return AF_NETLINK;
+    }
+    private static final int M_MMAP_THRESHOLD = (int)-3L;
+    /**
+     * {@snippet lang=c :
+     * #define M_MMAP_THRESHOLD -3
+     * }
+     */
+    public static int M_MMAP_THRESHOLD() {
+        return M_MMAP_THRESHOLD;
     }
     private static final int O_CLOEXEC = (int)524288L;
     /**

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.loader;
 
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * Questions about the running kernel answered from its BTF: which functions
@@ -79,26 +80,35 @@ final class KernelBtf {
         functions = Arrays.copyOf(funcs, nf);
     }
 
-    static KernelBtf read(Path vmlinux) throws IOException {
-        // Small reads on purpose: Files.readAllBytes would go through a
-        // temporary direct buffer as big as the file (megabytes), which NIO
-        // then caches for the thread: resident for the tracer's whole life.
-        try (InputStream in = new FileInputStream(vmlinux.toFile())) {
-            byte[] raw = new byte[Math.toIntExact(Files.size(vmlinux))]; // sysfs knows the size
-            int off = 0;
-            for (int n; off < raw.length && (n = in.read(raw, off, Math.min(8192, raw.length - off))) > 0; ) {
-                off += n; // JNI reads up to 8 KiB without a malloc
+    /**
+     * Reads the BTF at {@code vmlinux}, answers {@code ask} from it, and lets
+     * it go. It is read into native memory, freed on return: a byte[] of
+     * the whole BTF (5 MB and more) would grow the old generation for good
+     * (the collector shrinks it back only over several full collections), and
+     * a heap ByteBuffer read would go through a temporary direct buffer that
+     * NIO keeps cached for the thread.
+     */
+    static <T> T read(Path vmlinux, Function<KernelBtf, T> ask) throws IOException {
+        try (Arena arena = Arena.ofConfined(); FileChannel in = FileChannel.open(vmlinux)) {
+            MemorySegment raw = arena.allocate(in.size()); // sysfs knows the size
+            ByteBuffer dst = raw.asByteBuffer();
+            while (dst.hasRemaining() && in.read(dst) > 0) {
+                // sysfs hands it over a page per read()
             }
-            if (off != raw.length || in.read() != -1) {
+            if (dst.hasRemaining() || in.read(ByteBuffer.allocate(1)) != -1) {
                 throw new IOException(vmlinux + " changed size while read");
             }
-            return parse(raw);
+            return ask.apply(parse(raw.asByteBuffer()));
         }
     }
 
     static KernelBtf parse(byte[] raw) {
+        return parse(ByteBuffer.wrap(raw));
+    }
+
+    private static KernelBtf parse(ByteBuffer b) {
         // BTF is in the producer's byte order; the magic tells which
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        b.order(ByteOrder.LITTLE_ENDIAN);
         if (Short.toUnsignedInt(b.getShort(0)) != MAGIC) {
             b.order(ByteOrder.BIG_ENDIAN);
         }

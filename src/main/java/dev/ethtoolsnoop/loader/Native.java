@@ -45,6 +45,18 @@ final class Native {
         Libc.malloc_trim(0);
     }
 
+    /**
+     * Has glibc serve every allocation of 1 MiB or more with a mapping of
+     * its own, unmapped when freed. By default the threshold (128 KiB) rises
+     * to the largest such block freed so far: once the kernel's BTF read (5 MB
+     * and more) is freed, libbpf's own copy of it came from the heap, and 5 MB
+     * stayed resident in one start of two, malloc_trim() or not. Smaller
+     * blocks stay on the heap, where they are cheaper to get.
+     */
+    static void unmapLargeBlocksWhenFreed() {
+        Libc.mallopt(Libc.M_MMAP_THRESHOLD(), 1024 * 1024);
+    }
+
     /** errno of the calling thread, for libbpf calls that return NULL. */
     static int errno() {
         return Libc.__errno_location().reinterpret(4).get(ValueLayout.JAVA_INT, 0);

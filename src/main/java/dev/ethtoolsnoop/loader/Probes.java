@@ -130,9 +130,10 @@ public final class Probes implements AutoCloseable {
     }
 
     public static Probes attach(TraceConfig config, BackendChoice choice) throws SetupException {
+        Native.unmapLargeBlocksWhenFreed(); // before the first of the BTF copies is made
         // The kernel's BTF comes out of sysfs a page per read(), over a
         // thousand of them: they run beside libbpf's set-up, not after it.
-        FutureTask<KernelFacts> kernel = new FutureTask<>(() -> KernelFacts.of(KernelBtf.read(VMLINUX_BTF)));
+        FutureTask<KernelFacts> kernel = new FutureTask<>(() -> KernelBtf.read(VMLINUX_BTF, KernelFacts::of));
         if (Files.exists(VMLINUX_BTF)) {
             Thread.ofPlatform().daemon().name("kernel-btf").start(kernel);
         }
@@ -195,7 +196,7 @@ public final class Probes implements AutoCloseable {
         try {
             Native.requireLibbpf();
             LibbpfLog.install(false);
-            KernelFacts facts = KernelFacts.of(KernelBtf.read(VMLINUX_BTF));
+            KernelFacts facts = KernelBtf.read(VMLINUX_BTF, KernelFacts::of);
             facts.devEthtoolId().ifPresent(Trampolines::refusal);
             BpfObject obj = BpfObject.open(readObject());
             try {
