@@ -6,3 +6,4 @@
  */
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include <linux/perf_event.h>

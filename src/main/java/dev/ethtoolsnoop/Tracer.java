@@ -26,25 +26,15 @@ import java.util.function.Predicate;
  */
 final class Tracer {
     private static final Logger LOG = LoggerFactory.getLogger(Tracer.class);
-    private static final int POLL_MS = 100;
     /**
-     * After a wake-up that brought only a few events, wait this long for more
-     * before handling them: the kernel wakes us for every event, and at a
-     * paced 10k/s each wake-up would carry one or two, so the per-wake-up
-     * work (a flush, an epoll) would cost more than the events. A batch this
-     * small means we keep up, and 2 ms of events fit the buffer many times.
+     * Longest wait for records: the kernel wakes us only when a ring holds a
+     * watermark's worth (see PerfBuffer), so what trickles in slower is
+     * shown this long after it came, at most.
      */
-    private static final long GATHER_MS = 2;
-    private static final int SMALL_BATCH = 64;
+    private static final int POLL_MS = 20;
     /** Drop counter and stdout's reader: looked at this often, not per wake-up (each is a syscall). */
     private static final long CHECK_EVERY_NS = 100_000_000L;
-    /**
-     * Final drain: the probes are detached by then, so the rings only empty;
-     * a wait this long with nothing arriving means every wake-up the kernel
-     * still owed (they come from irq_work, a little after the write) has come.
-     */
-    private static final int DRAIN_QUIET_MS = 20;
-    /** Bound on the final drain's polls, each of which empties every ready ring. */
+    /** Bound on the final drain's reads, each of which empties every ring. */
     private static final int DRAIN_ROUNDS = 1024;
 
     private final Probes probes;
@@ -120,14 +110,10 @@ final class Tracer {
         Probes.releaseSetupMemory();
         long nextCheck = 0;
         while (!stopRequested) {
-            int n = buffer.poll(POLL_MS);
-            if (n > 0 && n < SMALL_BATCH) {
-                gather();
-                n += buffer.poll(0);
-            }
+            buffer.poll(POLL_MS);
             long now = System.nanoTime();
             answers.release(now, this::emit);
-            if (n == 0 || now >= nextCheck) {
+            if (now >= nextCheck) {
                 nextCheck = now + CHECK_EVERY_NS;
                 // link monitors only need draining before they overflow; a
                 // lookup drains its own namespace first anyway
@@ -152,7 +138,9 @@ final class Tracer {
         // shown nor counted. After it every operation that ended while we
         // traced is printed or counted as lost.
         probes.detach();
-        for (int i = 0; i < DRAIN_ROUNDS && buffer.poll(DRAIN_QUIET_MS) > 0; i++) {
+        // Detaching waited for the programs still running: the rings hold
+        // all there is, and reading them needs no wake-up.
+        for (int i = 0; i < DRAIN_ROUNDS && buffer.poll(0) > 0; i++) {
             if (maxCount > 0 && emitted >= maxCount) {
                 break;
             }
@@ -169,14 +157,6 @@ final class Tracer {
         reportLost(probes.lostEvents() + probes.unfinishedEvents());
         sink.finish();
         sink.flush();
-    }
-
-    private static void gather() {
-        try {
-            Thread.sleep(GATHER_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void take(Event e) {

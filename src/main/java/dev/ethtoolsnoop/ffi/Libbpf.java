@@ -1265,8 +1265,17 @@ public class Libbpf {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int LIBBPF_PERF_EVENT_CONT = (int)-2L;
+    /**
+     * {@snippet lang=c :
+     * enum bpf_perf_event_ret.LIBBPF_PERF_EVENT_CONT = -2
+     * }
+     */
+    public static int LIBBPF_PERF_EVENT_CONT() {
+        return LIBBPF_PERF_EVENT_CONT;
+    }
 
-    private static class perf_buffer__new {
+    private static class perf_buffer__new_raw {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libbpf.C_POINTER,
             Libbpf.C_INT,
@@ -1277,7 +1286,7 @@ public class Libbpf {
             Libbpf.C_POINTER
         );
 
-        public static final MemorySegment ADDR = Libbpf.findOrThrow("perf_buffer__new");
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("perf_buffer__new_raw");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1285,45 +1294,45 @@ public class Libbpf {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * struct perf_buffer *perf_buffer__new(int map_fd, size_t page_cnt, perf_buffer_sample_fn sample_cb, perf_buffer_lost_fn lost_cb, void *ctx, const struct perf_buffer_opts *opts)
+     * struct perf_buffer *perf_buffer__new_raw(int map_fd, size_t page_cnt, struct perf_event_attr *attr, perf_buffer_event_fn event_cb, void *ctx, const struct perf_buffer_raw_opts *opts)
      * }
      */
-    public static FunctionDescriptor perf_buffer__new$descriptor() {
-        return perf_buffer__new.DESC;
+    public static FunctionDescriptor perf_buffer__new_raw$descriptor() {
+        return perf_buffer__new_raw.DESC;
     }
 
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * struct perf_buffer *perf_buffer__new(int map_fd, size_t page_cnt, perf_buffer_sample_fn sample_cb, perf_buffer_lost_fn lost_cb, void *ctx, const struct perf_buffer_opts *opts)
+     * struct perf_buffer *perf_buffer__new_raw(int map_fd, size_t page_cnt, struct perf_event_attr *attr, perf_buffer_event_fn event_cb, void *ctx, const struct perf_buffer_raw_opts *opts)
      * }
      */
-    public static MethodHandle perf_buffer__new$handle() {
-        return perf_buffer__new.HANDLE;
+    public static MethodHandle perf_buffer__new_raw$handle() {
+        return perf_buffer__new_raw.HANDLE;
     }
 
     /**
      * Address for:
      * {@snippet lang=c :
-     * struct perf_buffer *perf_buffer__new(int map_fd, size_t page_cnt, perf_buffer_sample_fn sample_cb, perf_buffer_lost_fn lost_cb, void *ctx, const struct perf_buffer_opts *opts)
+     * struct perf_buffer *perf_buffer__new_raw(int map_fd, size_t page_cnt, struct perf_event_attr *attr, perf_buffer_event_fn event_cb, void *ctx, const struct perf_buffer_raw_opts *opts)
      * }
      */
-    public static MemorySegment perf_buffer__new$address() {
-        return perf_buffer__new.ADDR;
+    public static MemorySegment perf_buffer__new_raw$address() {
+        return perf_buffer__new_raw.ADDR;
     }
 
     /**
      * {@snippet lang=c :
-     * struct perf_buffer *perf_buffer__new(int map_fd, size_t page_cnt, perf_buffer_sample_fn sample_cb, perf_buffer_lost_fn lost_cb, void *ctx, const struct perf_buffer_opts *opts)
+     * struct perf_buffer *perf_buffer__new_raw(int map_fd, size_t page_cnt, struct perf_event_attr *attr, perf_buffer_event_fn event_cb, void *ctx, const struct perf_buffer_raw_opts *opts)
      * }
      */
-    public static MemorySegment perf_buffer__new(int map_fd, long page_cnt, MemorySegment sample_cb, MemorySegment lost_cb, MemorySegment ctx, MemorySegment opts) {
-        var mh$ = perf_buffer__new.HANDLE;
+    public static MemorySegment perf_buffer__new_raw(int map_fd, long page_cnt, MemorySegment attr, MemorySegment event_cb, MemorySegment ctx, MemorySegment opts) {
+        var mh$ = perf_buffer__new_raw.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("perf_buffer__new", map_fd, page_cnt, sample_cb, lost_cb, ctx, opts);
+                traceDowncall("perf_buffer__new_raw", map_fd, page_cnt, attr, event_cb, ctx, opts);
             }
-            return (MemorySegment)mh$.invokeExact(map_fd, page_cnt, sample_cb, lost_cb, ctx, opts);
+            return (MemorySegment)mh$.invokeExact(map_fd, page_cnt, attr, event_cb, ctx, opts);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -1440,6 +1449,64 @@ public class Libbpf {
                 traceDowncall("perf_buffer__poll", pb, timeout_ms);
             }
             return (int)mh$.invokeExact(pb, timeout_ms);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class perf_buffer__consume {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libbpf.C_INT,
+            Libbpf.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("perf_buffer__consume");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int perf_buffer__consume(struct perf_buffer *pb)
+     * }
+     */
+    public static FunctionDescriptor perf_buffer__consume$descriptor() {
+        return perf_buffer__consume.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int perf_buffer__consume(struct perf_buffer *pb)
+     * }
+     */
+    public static MethodHandle perf_buffer__consume$handle() {
+        return perf_buffer__consume.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int perf_buffer__consume(struct perf_buffer *pb)
+     * }
+     */
+    public static MemorySegment perf_buffer__consume$address() {
+        return perf_buffer__consume.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int perf_buffer__consume(struct perf_buffer *pb)
+     * }
+     */
+    public static int perf_buffer__consume(MemorySegment pb) {
+        var mh$ = perf_buffer__consume.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("perf_buffer__consume", pb);
+            }
+            return (int)mh$.invokeExact(pb);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -1686,6 +1753,51 @@ public class Libbpf {
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
+    }
+    private static final int PERF_TYPE_SOFTWARE = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum perf_type_id.PERF_TYPE_SOFTWARE = 1
+     * }
+     */
+    public static int PERF_TYPE_SOFTWARE() {
+        return PERF_TYPE_SOFTWARE;
+    }
+    private static final int PERF_COUNT_SW_BPF_OUTPUT = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * enum perf_sw_ids.PERF_COUNT_SW_BPF_OUTPUT = 10
+     * }
+     */
+    public static int PERF_COUNT_SW_BPF_OUTPUT() {
+        return PERF_COUNT_SW_BPF_OUTPUT;
+    }
+    private static final int PERF_SAMPLE_RAW = (int)1024L;
+    /**
+     * {@snippet lang=c :
+     * enum perf_event_sample_format.PERF_SAMPLE_RAW = 1024
+     * }
+     */
+    public static int PERF_SAMPLE_RAW() {
+        return PERF_SAMPLE_RAW;
+    }
+    private static final int PERF_RECORD_LOST = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum perf_event_type.PERF_RECORD_LOST = 2
+     * }
+     */
+    public static int PERF_RECORD_LOST() {
+        return PERF_RECORD_LOST;
+    }
+    private static final int PERF_RECORD_SAMPLE = (int)9L;
+    /**
+     * {@snippet lang=c :
+     * enum perf_event_type.PERF_RECORD_SAMPLE = 9
+     * }
+     */
+    public static int PERF_RECORD_SAMPLE() {
+        return PERF_RECORD_SAMPLE;
     }
 }
 

@@ -14,12 +14,20 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
 
 /**
  * {@snippet lang=c :
- * typedef void (*perf_buffer_sample_fn)(void *, int, void *, __u32)
+ * typedef enum bpf_perf_event_ret {
+ *     LIBBPF_PERF_EVENT_DONE = 0,
+ *     LIBBPF_PERF_EVENT_ERROR = -1,
+ *     LIBBPF_PERF_EVENT_CONT = -2
+ * } (*perf_buffer_event_fn)(void *, int, struct perf_event_header {
+ *     __u32 type;
+ *     __u16 misc;
+ *     __u16 size;
+ * } *)
  * }
  */
-public class perf_buffer_sample_fn {
+public class perf_buffer_event_fn {
 
-    perf_buffer_sample_fn() {
+    perf_buffer_event_fn() {
         // Should not be called directly
     }
 
@@ -27,14 +35,14 @@ public class perf_buffer_sample_fn {
      * The function pointer signature, expressed as a functional interface
      */
     public interface Function {
-        void apply(MemorySegment ctx, int cpu, MemorySegment data, int size);
+        int apply(MemorySegment ctx, int cpu, MemorySegment event);
     }
 
-    private static final FunctionDescriptor $DESC = FunctionDescriptor.ofVoid(
-        Libbpf.C_POINTER,
+    private static final FunctionDescriptor $DESC = FunctionDescriptor.of(
         Libbpf.C_INT,
         Libbpf.C_POINTER,
-        Libbpf.C_INT
+        Libbpf.C_INT,
+        Libbpf.C_POINTER
     );
 
     /**
@@ -44,13 +52,13 @@ public class perf_buffer_sample_fn {
         return $DESC;
     }
 
-    private static final MethodHandle UP$MH = Libbpf.upcallHandle(perf_buffer_sample_fn.Function.class, "apply", $DESC);
+    private static final MethodHandle UP$MH = Libbpf.upcallHandle(perf_buffer_event_fn.Function.class, "apply", $DESC);
 
     /**
      * Allocates a new upcall stub, whose implementation is defined by {@code fi}.
      * The lifetime of the returned segment is managed by {@code arena}
      */
-    public static MemorySegment allocate(perf_buffer_sample_fn.Function fi, Arena arena) {
+    public static MemorySegment allocate(perf_buffer_event_fn.Function fi, Arena arena) {
         return Linker.nativeLinker().upcallStub(UP$MH.bindTo(fi), $DESC, arena);
     }
 
@@ -59,9 +67,9 @@ public class perf_buffer_sample_fn {
     /**
      * Invoke the upcall stub {@code funcPtr}, with given parameters
      */
-    public static void invoke(MemorySegment funcPtr,MemorySegment ctx, int cpu, MemorySegment data, int size) {
+    public static int invoke(MemorySegment funcPtr,MemorySegment ctx, int cpu, MemorySegment event) {
         try {
-             DOWN$MH.invokeExact(funcPtr, ctx, cpu, data, size);
+            return (int) DOWN$MH.invokeExact(funcPtr, ctx, cpu, event);
         } catch (Throwable ex$) {
             throw new AssertionError("should not reach here", ex$);
         }
