@@ -8,7 +8,9 @@ import dev.ethtoolsnoop.enrich.Origin;
 import dev.ethtoolsnoop.enrich.RtnlWait;
 
 import java.io.PrintStream;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One JSON object per line, for scripts and tests. */
 public final class JsonSink extends PrintSink {
@@ -18,16 +20,69 @@ public final class JsonSink extends PrintSink {
     }
 
     private final LineBuilder line = new LineBuilder();
+    private final Rendered rendered = new Rendered();
+
+    /**
+     * The JSON text of strings that come back event after event (the command
+     * tables' names and option lists, a caller's exe, cmdline and cgroup,
+     * which Callers keeps for a second), made once per object: escaping and
+     * encoding them char by char was most of a line's cost. Keyed by
+     * identity, emptied when full.
+     */
+    static final class Rendered {
+        private static final int MAX = 1024;
+        private final Map<Object, byte[]> texts = new IdentityHashMap<>();
+
+        void string(LineBuilder line, String s) {
+            if (s == null) {
+                line.str("null");
+                return;
+            }
+            byte[] b = texts.get(s);
+            if (b == null) {
+                LineBuilder one = new LineBuilder();
+                json(one, s);
+                b = remember(s, one);
+            }
+            line.bytes(b);
+        }
+
+        void strings(LineBuilder line, List<String> list) {
+            byte[] b = texts.get(list);
+            if (b == null) {
+                LineBuilder all = new LineBuilder();
+                all.ascii('[');
+                for (int i = 0; i < list.size(); i++) {
+                    if (i > 0) {
+                        all.ascii(',');
+                    }
+                    json(all, list.get(i));
+                }
+                all.ascii(']');
+                b = remember(list, all);
+            }
+            line.bytes(b);
+        }
+
+        private byte[] remember(Object key, LineBuilder text) {
+            if (texts.size() >= MAX) {
+                texts.clear();
+            }
+            byte[] b = text.toByteArray();
+            texts.put(key, b);
+            return b;
+        }
+    }
 
     @Override
     public void accept(Operation op) {
         line.reset();
-        write(line, op);
+        write(line, op, rendered);
         line.writeLine(out);
     }
 
     /** {@link #toJson} straight into bytes: the same text, without the strings. */
-    static void write(LineBuilder line, Operation op) {
+    static void write(LineBuilder line, Operation op, Rendered rendered) {
         line.str("{\"ts_ns\":").num(op.timeNs());
         line.str(",\"backend\":");
         json(line, op.backend().label());
@@ -47,20 +102,14 @@ public final class JsonSink extends PrintSink {
         line.str(",\"cmd\":");
         unsigned(line, op.cmd());
         line.str(",\"cmd_name\":");
-        json(line, op.cmdName());
+        rendered.string(line, op.cmdName());
         line.str(",\"sub_cmd\":");
         unsigned(line, op.subCmd());
         line.str(",\"sub_cmd_name\":");
-        json(line, op.subCmdName());
-        line.str(",\"args\":[");
-        List<String> args = op.args();
-        for (int i = 0; i < args.size(); i++) {
-            if (i > 0) {
-                line.ascii(',');
-            }
-            json(line, args.get(i));
-        }
-        line.str("],\"latency_ns\":").num(op.latencyNs());
+        rendered.string(line, op.subCmdName());
+        line.str(",\"args\":");
+        rendered.strings(line, op.args());
+        line.str(",\"latency_ns\":").num(op.latencyNs());
         line.str(",\"ret\":");
         if (op.ret() == null) {
             line.str("null");
@@ -99,14 +148,14 @@ public final class JsonSink extends PrintSink {
             line.ascii('}');
         }
         line.str("],\"exe\":");
-        json(line, o.exe());
+        rendered.string(line, o.exe());
         line.str(",\"cmdline\":");
-        json(line, o.cmdline());
+        rendered.string(line, o.cmdline());
         line.str(",\"cgroup_id\":").num(o.cgroupId());
         line.str(",\"cgroup\":");
-        json(line, o.cgroup());
+        rendered.string(line, o.cgroup());
         line.str(",\"service\":");
-        json(line, o.service());
+        rendered.string(line, o.service());
         line.ascii('}');
     }
 
@@ -184,7 +233,7 @@ public final class JsonSink extends PrintSink {
 
     public static String toJson(Operation op) {
         LineBuilder line = new LineBuilder();
-        write(line, op);
+        write(line, op, new Rendered());
         return line.toString();
     }
 

@@ -158,6 +158,10 @@ final class LineBuilder {
         out.write(buf, 0, len);
     }
 
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, len);
+    }
+
     @Override
     public String toString() {
         return new String(buf, 0, len, StandardCharsets.UTF_8);
