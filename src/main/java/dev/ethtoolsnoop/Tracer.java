@@ -186,6 +186,7 @@ final class Tracer {
             Operation op = enricher.enrich(e, r);
             if (e.awaitsAnswer()) {
                 answers.await(op, e.tgid(), e.sockFd(), r.seq(), e.monotonicNs() + e.latencyNs(), now);
+                answers.bound(this::emit);
             } else {
                 answers.add(op, this::emit);
             }

@@ -23,6 +23,13 @@ import java.util.function.Consumer;
 public final class Answers {
     /** How long a request waits for its answer to be read. */
     public static final long WAIT_NS = 1_000_000_000L;
+    /**
+     * Operations held back at most: beyond, the oldest leave at once, an
+     * unanswered request with ret null. When answers are lost (a full
+     * buffer) a second of requests waits for nothing, and at a flat-out
+     * loop's rate that grew the heap by tens of MB.
+     */
+    public static final int MAX_HELD = 4096;
 
     private static final class Held {
         final Operation op;
@@ -61,6 +68,7 @@ public final class Answers {
             h.answered = true;
             h.ret = op.ret();
             queue.add(h);
+            bound(out);
         }
     }
 
@@ -121,6 +129,11 @@ public final class Answers {
                 }
             }
         }
+        if (early.size() >= MAX_HELD) {
+            // answers to requests that were lost, as good as never: their
+            // requests, should any still come, leave with ret null
+            early.clear();
+        }
         early.computeIfAbsent(key, k -> new ArrayDeque<>(1)).add(new Early(readNs, error, receivedNs + WAIT_NS));
     }
 
@@ -131,17 +144,7 @@ public final class Answers {
             if (!h.answered && nowNs < h.deadlineNs) {
                 break;
             }
-            queue.poll();
-            if (!h.answered) {
-                ArrayDeque<Held> held = waiting.get(h.key);
-                if (held != null) {
-                    held.remove(h);
-                    if (held.isEmpty()) {
-                        waiting.remove(h.key);
-                    }
-                }
-            }
-            out.accept(h.key == null ? h.op : h.op.withRet(h.answered ? h.ret : null));
+            releaseOldest(out);
         }
         if (!early.isEmpty()) {
             early.values().removeIf(list -> {
@@ -149,6 +152,27 @@ public final class Answers {
                 return list.isEmpty();
             });
         }
+    }
+
+    /** Keeps at most {@link #MAX_HELD} operations held back: the oldest leave, answered or not. */
+    public void bound(Consumer<Operation> out) {
+        while (queue.size() > MAX_HELD) {
+            releaseOldest(out);
+        }
+    }
+
+    private void releaseOldest(Consumer<Operation> out) {
+        Held h = queue.poll();
+        if (!h.answered) {
+            ArrayDeque<Held> held = waiting.get(h.key);
+            if (held != null) {
+                held.remove(h);
+                if (held.isEmpty()) {
+                    waiting.remove(h.key);
+                }
+            }
+        }
+        out.accept(h.key == null ? h.op : h.op.withRet(h.answered ? h.ret : null));
     }
 
     /** Hands over everything, unanswered requests with ret null (tracing ends). */

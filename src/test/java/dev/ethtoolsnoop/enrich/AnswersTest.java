@@ -124,4 +124,18 @@ class AnswersTest {
         assertEquals(1, longOne.requests().size());
         assertEquals(false, longOne.truncated());
     }
+
+    @Test
+    void beyondTheBoundTheOldestLeaveUnansweredInOrder() {
+        for (int i = 0; i <= Answers.MAX_HELD + 1; i++) {
+            answers.await(op(i, 0), 10, 3, i, 100, 1_000);
+            answers.bound(out::add);
+        }
+        assertEquals(List.of("0=null", "1=null"), shown(), "the two oldest left, result unknown");
+        assertEquals(Answers.MAX_HELD, answers.held());
+        answers.answer(10, 3, 1, 300, 0, 1_001);
+        answers.answer(10, 3, 2, 300, -95, 1_001);
+        answers.release(1_001, out::add);
+        assertEquals(List.of("0=null", "1=null", "2=-95"), shown(), "a late answer pairs with nothing gone");
+    }
 }
