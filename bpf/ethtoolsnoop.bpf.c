@@ -1050,8 +1050,15 @@ static __always_inline void genl_send_begin(__u64 fd, const void *buf, __u64 len
 	n = len < PAYLOAD_MAX ? len : PAYLOAD_MAX;
 	if (bpf_probe_read_user(p->payload, PAYLOAD_MAX, buf) == 0)
 		p->ev.payload_len = n;
+	/*
+	 * A short message whose next PAYLOAD_MAX bytes run into a page that is
+	 * not present (a stack buffer's untouched part, a mapping's end): the
+	 * caller wrote what it sends, so exactly that can be read.
+	 */
+	else if (n < PAYLOAD_MAX && bpf_probe_read_user(p->payload, n & (PAYLOAD_MAX - 1), buf) == 0)
+		p->ev.payload_len = n;
 	else if (bpf_probe_read_user(p->payload, sizeof(hdr), buf) == 0)
-		p->ev.payload_len = sizeof(hdr); /* short message near a page end */
+		p->ev.payload_len = sizeof(hdr);
 }
 
 /* x86-64 struct user_msghdr up to msg_iovlen, and struct iovec */

@@ -6,7 +6,9 @@
  *                                        the kernel's answer
  *   ethtool_genl batch IFNAME MISSING   two requests in one send (seq 1 on
  *                                        IFNAME, seq 2 on MISSING), then reads
- *                                        both answers
+ *                                        both answers; sent from the end of a
+ *                                        fresh page whose next page is absent,
+ *                                        so that only what is sent can be read
  * Prints "seq=S error=E" per answer read (E: 0 or -errno) and exits 0.
  *   ethtool_genl byindex RATE N IFINDEX...
  * names the device by ETHTOOL_A_HEADER_DEV_INDEX only, as a tool holding
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -147,9 +150,22 @@ static uint16_t ethtool_family(int fd)
 	exit(1);
 }
 
+/* len bytes of msg copied to the end of a fresh page; the page after it is never touched. */
+static char *at_page_end(const char *msg, size_t len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	memcpy(p + page - len, msg, len);
+	return p + page - len;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[8192];
+	char *out = buf;
 	size_t len = 0;
 	int fd, acked = 0, want;
 	uint16_t family;
@@ -170,8 +186,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "batch")) {
 		linkinfo_get(buf, &len, family, 2, argv[3], 0);
 		want = 2;
+		out = at_page_end(buf, len);
 	}
-	if (send(fd, buf, len, 0) != (ssize_t)len)
+	if (send(fd, out, len, 0) != (ssize_t)len)
 		die("send");
 	if (!strcmp(argv[1], "noread"))
 		return 0; /* the answer stays queued and goes with the socket */
