@@ -8,9 +8,7 @@ import dev.ethtoolsnoop.enrich.Origin;
 import dev.ethtoolsnoop.enrich.RtnlWait;
 
 import java.io.PrintStream;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** One JSON object per line, for scripts and tests. */
 public final class JsonSink extends PrintSink {
@@ -20,59 +18,8 @@ public final class JsonSink extends PrintSink {
     }
 
     private final LineBuilder line = new LineBuilder();
-    private final Rendered rendered = new Rendered();
-
-    /**
-     * The JSON text of strings that come back event after event (the command
-     * tables' names and option lists, a caller's exe, cmdline and cgroup,
-     * which Callers keeps for a second), made once per object: escaping and
-     * encoding them char by char was most of a line's cost. Keyed by
-     * identity, emptied when full.
-     */
-    static final class Rendered {
-        private static final int MAX = 1024;
-        private final Map<Object, byte[]> texts = new IdentityHashMap<>();
-
-        void string(LineBuilder line, String s) {
-            if (s == null) {
-                line.str("null");
-                return;
-            }
-            byte[] b = texts.get(s);
-            if (b == null) {
-                LineBuilder one = new LineBuilder();
-                json(one, s);
-                b = remember(s, one);
-            }
-            line.bytes(b);
-        }
-
-        void strings(LineBuilder line, List<String> list) {
-            byte[] b = texts.get(list);
-            if (b == null) {
-                LineBuilder all = new LineBuilder();
-                all.ascii('[');
-                for (int i = 0; i < list.size(); i++) {
-                    if (i > 0) {
-                        all.ascii(',');
-                    }
-                    json(all, list.get(i));
-                }
-                all.ascii(']');
-                b = remember(list, all);
-            }
-            line.bytes(b);
-        }
-
-        private byte[] remember(Object key, LineBuilder text) {
-            if (texts.size() >= MAX) {
-                texts.clear();
-            }
-            byte[] b = text.toByteArray();
-            texts.put(key, b);
-            return b;
-        }
-    }
+    /** The repeated strings' JSON text (see RenderCache). */
+    private final RenderCache rendered = new RenderCache();
 
     @Override
     public void accept(Operation op) {
@@ -82,7 +29,7 @@ public final class JsonSink extends PrintSink {
     }
 
     /** {@link #toJson} straight into bytes: the same text, without the strings. */
-    static void write(LineBuilder line, Operation op, Rendered rendered) {
+    static void write(LineBuilder line, Operation op, RenderCache rendered) {
         line.str("{\"ts_ns\":").num(op.timeNs());
         line.str(",\"backend\":");
         json(line, op.backend().label());
@@ -102,13 +49,13 @@ public final class JsonSink extends PrintSink {
         line.str(",\"cmd\":");
         unsigned(line, op.cmd());
         line.str(",\"cmd_name\":");
-        rendered.string(line, op.cmdName());
+        json(line, rendered, op.cmdName());
         line.str(",\"sub_cmd\":");
         unsigned(line, op.subCmd());
         line.str(",\"sub_cmd_name\":");
-        rendered.string(line, op.subCmdName());
+        json(line, rendered, op.subCmdName());
         line.str(",\"args\":");
-        rendered.strings(line, op.args());
+        json(line, rendered, op.args());
         line.str(",\"latency_ns\":").num(op.latencyNs());
         line.str(",\"ret\":");
         if (op.ret() == null) {
@@ -148,14 +95,14 @@ public final class JsonSink extends PrintSink {
             line.ascii('}');
         }
         line.str("],\"exe\":");
-        rendered.string(line, o.exe());
+        json(line, rendered, o.exe());
         line.str(",\"cmdline\":");
-        rendered.string(line, o.cmdline());
+        json(line, rendered, o.cmdline());
         line.str(",\"cgroup_id\":").num(o.cgroupId());
         line.str(",\"cgroup\":");
-        rendered.string(line, o.cgroup());
+        json(line, rendered, o.cgroup());
         line.str(",\"service\":");
-        rendered.string(line, o.service());
+        json(line, rendered, o.service());
         line.ascii('}');
     }
 
@@ -221,6 +168,34 @@ public final class JsonSink extends PrintSink {
         }
     }
 
+    /** {@link #json(LineBuilder, String)}, made once per string object. */
+    private static void json(LineBuilder line, RenderCache rendered, String s) {
+        if (s == null) {
+            line.str("null");
+            return;
+        }
+        line.bytes(rendered.get(s, k -> {
+            LineBuilder one = new LineBuilder();
+            json(one, k);
+            return one.toByteArray();
+        }));
+    }
+
+    /** A JSON array of the strings, made once per list object. */
+    private static void json(LineBuilder line, RenderCache rendered, List<String> list) {
+        line.bytes(rendered.get(list, k -> {
+            LineBuilder all = new LineBuilder();
+            all.ascii('[');
+            for (int i = 0; i < k.size(); i++) {
+                if (i > 0) {
+                    all.ascii(',');
+                }
+                json(all, k.get(i));
+            }
+            return all.ascii(']').toByteArray();
+        }));
+    }
+
     private static void json(LineBuilder line, String s) {
         if (s == null) {
             line.str("null");
@@ -233,7 +208,7 @@ public final class JsonSink extends PrintSink {
 
     public static String toJson(Operation op) {
         LineBuilder line = new LineBuilder();
-        write(line, op, new Rendered());
+        write(line, op, new RenderCache());
         return line.toString();
     }
 

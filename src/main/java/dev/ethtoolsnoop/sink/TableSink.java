@@ -11,10 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 
 /** The human view: a header, then one line per operation, args last since they are long. */
 public final class TableSink extends PrintSink {
@@ -35,15 +32,8 @@ public final class TableSink extends PrintSink {
     static final int CGROUP_WIDTH = 28;
 
     private final LineBuilder line = new LineBuilder();
-    /**
-     * Command names and argument lists as the table prints them, rendered on
-     * first use: joining and encoding them was a tenth of a line's cost. Keyed
-     * by identity (the command tables' own objects) and bounded, so a list made
-     * per event only costs its rendering.
-     */
-    private static final int CACHED = 1024;
-    private final Map<String, byte[]> names = new IdentityHashMap<>();
-    private final Map<List<String>, byte[]> argsText = new IdentityHashMap<>();
+    /** Command names and argument lists as the table prints them (see RenderCache). */
+    private final RenderCache rendered = new RenderCache();
     private final boolean timestamps;
     private final long ownNetns;
     private final int ancestors;
@@ -101,10 +91,10 @@ public final class TableSink extends PrintSink {
             line.padTo(CGROUP_WIDTH).ascii(' ');
         }
         line.mark();
-        rendered(line, names, String.valueOf(op.cmdName()), Function.identity());
+        name(line, String.valueOf(op.cmdName()));
         if (op.subCmdName() != null) {
             line.ascii('/');
-            rendered(line, names, op.subCmdName(), Function.identity());
+            name(line, op.subCmdName());
         }
         line.padTo(36).ascii(' ');
         int start = line.length();
@@ -122,11 +112,34 @@ public final class TableSink extends PrintSink {
         line.alignRight(start, 5).ascii(' ');
         List<String> args = op.args();
         if (!args.isEmpty()) {
-            rendered(line, argsText, args, TableSink::argsColumn);
+            args(line, args);
         }
         // what String.stripTrailing() did to the whole line: the args were last
         line.stripTrailingSpaces();
         line.writeLine(out);
+    }
+
+    /**
+     * A command name, encoded once (RenderCache). Text that is not plain
+     * ASCII (never from our tables) is written as it comes, uncached: its
+     * columns are counted as chars, not bytes. The same for args below.
+     */
+    private void name(LineBuilder line, String name) {
+        byte[] bytes = rendered.get(name, TableSink::ascii);
+        if (bytes != null) {
+            line.bytes(bytes);
+        } else {
+            line.str(name);
+        }
+    }
+
+    private void args(LineBuilder line, List<String> args) {
+        byte[] bytes = rendered.get(args, TableSink::argsBytes);
+        if (bytes != null) {
+            line.bytes(bytes);
+        } else {
+            line.str(argsColumn(args));
+        }
     }
 
     /** The args column: the command's ethtool options, joined. */
@@ -135,25 +148,8 @@ public final class TableSink extends PrintSink {
         return LineBuilder.plain(joined) ? joined : joined.stripTrailing();
     }
 
-    /**
-     * Appends text(key), encoded once per key: keys are the command tables'
-     * own objects, so identity finds them. Text that is not plain ASCII
-     * (never from our tables) is written as it comes, uncached.
-     */
-    private static <K> void rendered(LineBuilder line, Map<K, byte[]> cache, K key, Function<K, String> text) {
-        byte[] bytes = cache.get(key);
-        if (bytes == null) {
-            String s = text.apply(key);
-            bytes = ascii(s);
-            if (bytes == null) {
-                line.str(s);
-                return;
-            }
-            if (cache.size() < CACHED) {
-                cache.put(key, bytes);
-            }
-        }
-        line.bytes(bytes);
+    private static byte[] argsBytes(List<String> args) {
+        return ascii(argsColumn(args));
     }
 
     /** The bytes of s when every char is printable ASCII (one column each), else null. */
