@@ -15,25 +15,49 @@ import java.util.TreeMap;
  */
 final class CommandTable {
     private final Map<Integer, CommandInfo> byValue;
+    /**
+     * The same, indexed by value for the lookups made per event (a tree
+     * lookup with a boxed key cost a few per cent of an event); the values
+     * are small, the holes null.
+     */
+    private final CommandInfo[] dense;
 
     private CommandTable(Map<Integer, CommandInfo> byValue) {
         this.byValue = Collections.unmodifiableMap(new TreeMap<>(byValue));
+        int size = 0;
+        for (int value : byValue.keySet()) {
+            if (value >= 0 && value < DENSE_MAX) {
+                size = Math.max(size, value + 1);
+            }
+        }
+        this.dense = new CommandInfo[size];
+        for (CommandInfo info : byValue.values()) {
+            if (info.value() >= 0 && info.value() < size) {
+                dense[info.value()] = info;
+            }
+        }
     }
+
+    /** Values below this are looked up in the array; ethtool's go up to ~0x60. */
+    private static final int DENSE_MAX = 1024;
 
     /** The command with this value, or null. */
     CommandInfo lookup(int value) {
-        return byValue.get(value);
+        if (value >= 0 && value < dense.length) {
+            return dense[value];
+        }
+        return value >= DENSE_MAX ? byValue.get(value) : null;
     }
 
     /** The command's name, or {@code UNKNOWN(0x..)} (lowercase hex). */
     String name(int value) {
-        CommandInfo info = byValue.get(value);
-        return info != null ? info.name() : String.format("UNKNOWN(0x%x)", value);
+        CommandInfo info = lookup(value);
+        return info != null ? info.name() : "UNKNOWN(0x" + Integer.toHexString(value) + ")";
     }
 
     /** The ethtool options that send this command; empty if unknown. */
     List<String> args(int value) {
-        CommandInfo info = byValue.get(value);
+        CommandInfo info = lookup(value);
         return info != null ? info.args() : List.of();
     }
 

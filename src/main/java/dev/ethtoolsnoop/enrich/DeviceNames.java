@@ -2,6 +2,7 @@
 package dev.ethtoolsnoop.enrich;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -53,6 +54,8 @@ public final class DeviceNames implements AutoCloseable {
         final Map<String, Integer> byName = new HashMap<>();
         final Map<Integer, Long> indexMarks = new HashMap<>();
         final Map<String, Long> nameMarks = new HashMap<>();
+        /** Changes whenever the maps or the marks do: what was looked up before still holds while it stays. */
+        long version;
 
         Namespace(LinkSource.Monitor monitor, long subscribedAt) {
             this.monitor = monitor;
@@ -60,6 +63,7 @@ public final class DeviceNames implements AutoCloseable {
         }
 
         boolean read() {
+            version++;
             byIndex.clear();
             byName.clear();
             lastDrainStart = clock.getAsLong();
@@ -79,6 +83,7 @@ public final class DeviceNames implements AutoCloseable {
             if (!whole) {
                 // dropped notifications: any device may have changed up to now
                 trustedAfter = Math.max(trustedAfter, end);
+                version++;
                 indexMarks.clear();
                 nameMarks.clear();
                 return read();
@@ -91,6 +96,7 @@ public final class DeviceNames implements AutoCloseable {
             if (!m.deleted() && old != null && old.names().equals(m.names())) {
                 return; // a change of state, not of identity
             }
+            version++;
             if (old != null) {
                 for (String n : old.names()) {
                     byName.remove(n, m.ifindex());
@@ -130,6 +136,7 @@ public final class DeviceNames implements AutoCloseable {
                     latest = Math.max(latest, t);
                 }
                 trustedAfter = latest;
+                version++;
                 indexMarks.clear();
                 nameMarks.clear();
             }
@@ -144,8 +151,13 @@ public final class DeviceNames implements AutoCloseable {
         }
 
         boolean unchangedSince(long eventNs, int ifindex, String name) {
-            return indexMarks.getOrDefault(ifindex, Long.MIN_VALUE) < eventNs
-                    && nameMarks.getOrDefault(name, Long.MIN_VALUE) < eventNs;
+            return lastMark(ifindex, name) < eventNs;
+        }
+
+        /** When the ifindex or the name last changed hands; Long.MIN_VALUE: not since the list was read. */
+        long lastMark(int ifindex, String name) {
+            return Math.max(indexMarks.getOrDefault(ifindex, Long.MIN_VALUE),
+                    nameMarks.getOrDefault(name, Long.MIN_VALUE));
         }
     }
 
@@ -153,6 +165,17 @@ public final class DeviceNames implements AutoCloseable {
     private final LongSupplier clock;
     private final List<LinkMessage> pending = new java.util.ArrayList<>();
     private final LinkedHashMap<Long, Namespace> namespaces = new LinkedHashMap<>(16, 0.75f, true);
+    /*
+     * The last name looked up and what it gave (a burst names one device
+     * over and over): its namespace and that namespace's version then, the
+     * ifindex (0: none) and the latest mark on it. Reused while the version
+     * holds; the mark is compared with each event's own start.
+     */
+    private Namespace lastNs;
+    private long lastVersion;
+    private byte[] lastName;
+    private int lastIndex;
+    private long lastMark;
 
     DeviceNames(LinkSource source, LongSupplier clock) {
         this.source = source;
@@ -185,12 +208,16 @@ public final class DeviceNames implements AutoCloseable {
         if (ns == null || name.length == 0 || !ns.current(eventNs)) {
             return 0;
         }
-        String key = new String(name, StandardCharsets.ISO_8859_1);
-        Integer index = ns.byName.get(key);
-        if (index == null || !ns.unchangedSince(eventNs, index, key)) {
-            return 0;
+        if (ns != lastNs || ns.version != lastVersion || !Arrays.equals(name, lastName)) {
+            String key = new String(name, StandardCharsets.ISO_8859_1);
+            Integer index = ns.byName.get(key);
+            lastNs = ns;
+            lastVersion = ns.version;
+            lastName = name;
+            lastIndex = index == null ? 0 : index;
+            lastMark = index == null ? Long.MIN_VALUE : ns.lastMark(index, key);
         }
-        return index;
+        return lastMark < eventNs ? lastIndex : 0;
     }
 
     /** The name {@code ifindex} had in {@code netns} when the event began at {@code eventNs}; empty if unknown. */

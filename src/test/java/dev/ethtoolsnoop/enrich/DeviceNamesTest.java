@@ -86,6 +86,24 @@ class DeviceNamesTest {
     }
 
     @Test
+    void aNameLookedUpOverAndOverFollowsChangesAndEachEventsOwnTime() {
+        now[0] = 200;
+        assertEquals(2, index(150, "etsnA"));
+        assertEquals(2, index(160, "etsnA"));
+        now[0] = 210;
+        links.rename(NS, 2, "etsnZ");
+        links.rename(NS, 3, "etsnA");
+        now[0] = 300;
+        assertEquals(0, index(250, "etsnA"), "the drain at 300 saw the swap");
+        assertEquals(0, index(170, "etsnA"), "an older event of the same name, read later");
+        assertEquals(3, index(301, "etsnA"));
+        assertEquals(3, index(302, "etsnA"));
+        assertEquals(0, index(299, "etsnA"));
+        assertEquals(2, index(302, "etsnZ"));
+        assertEquals(3, index(303, "etsnA"));
+    }
+
+    @Test
     void changesOfStateAreNotChangesOfIdentity() {
         now[0] = 160;
         links.touch(NS, 2);
