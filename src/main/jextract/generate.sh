@@ -38,18 +38,17 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function bpf_map_lookup_elem \
   --include-function bpf_prog_load \
   --include-function bpf_prog_test_run_opts \
-  --include-function perf_buffer__poll \
   --include-function perf_buffer__free \
   --include-function perf_buffer__new_raw \
-  --include-function perf_buffer__consume \
+  --include-function perf_buffer__epoll_fd \
+  --include-function perf_buffer__buffer_cnt \
+  --include-function perf_buffer__buffer \
   --include-function libbpf_set_print \
   --include-function libbpf_strerror \
   --include-function libbpf_major_version \
   --include-function libbpf_minor_version \
   --include-typedef libbpf_print_fn_t \
-  --include-typedef perf_buffer_event_fn \
   --include-struct perf_event_attr \
-  --include-struct perf_event_header \
   --include-struct bpf_prog_load_opts \
   --include-struct bpf_test_run_opts \
   --include-constant LIBBPF_WARN \

@@ -8,6 +8,7 @@ import dev.ethtoolsnoop.enrich.Answers;
 import dev.ethtoolsnoop.enrich.Enricher;
 import dev.ethtoolsnoop.enrich.NetlinkRequest;
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.RtnlWait;
 import dev.ethtoolsnoop.enrich.RtnlWaits;
 import dev.ethtoolsnoop.loader.LibbpfException;
 import dev.ethtoolsnoop.loader.PerfBuffer;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -46,6 +48,13 @@ final class Tracer {
     private final AtomicLong lost;
     private final BooleanSupplier outputGone;
     private final Answers answers = new Answers();
+    /*
+     * Made once: a method reference bound to an object is a new object each
+     * time it is evaluated, and without C2 each one was made through the
+     * JVM's runtime, a few per cent of an event.
+     */
+    private final Consumer<Operation> emitter = this::emit;
+    private final Consumer<RtnlWait> waitSink;
     /** --waits: long RTNL waits, put after their holder's operation; null without --waits. */
     private final RtnlWaits waits;
     private boolean warnedTruncatedSend;
@@ -65,6 +74,7 @@ final class Tracer {
     Tracer(Probes probes, Enricher enricher, Predicate<Operation> filter, Sink sink, AtomicLong lost,
            BooleanSupplier outputGone, long maxCount, long durationNanos, RtnlWaits waits) {
         this.waits = waits;
+        this.waitSink = sink::acceptWait;
         this.lost = lost;
         this.outputGone = outputGone;
         this.probes = probes;
@@ -104,22 +114,32 @@ final class Tracer {
     void run(int bufferPages, Runnable onReady) throws LibbpfException {
         this.bufferPages = bufferPages;
         PerfBuffer buffer = probes.buffer();
-        buffer.consume(sample -> take(EventDecoder.decode(sample)),
-                count -> LOG.debug("perf buffer lost {} records (counted by the probes)", count));
+        EventDecoder decoder = new EventDecoder();
+        buffer.consume(new PerfBuffer.Records() {
+            @Override
+            public void sample(byte[] bytes, int offset, int size) {
+                take(decoder.decode(bytes, offset, size));
+            }
+
+            @Override
+            public void lost(long count) {
+                LOG.debug("perf buffer lost {} records (counted by the probes)", count);
+            }
+        });
         onReady.run();
         Probes.releaseSetupMemory();
         long nextCheck = 0;
         while (!stopRequested) {
             buffer.poll(POLL_MS);
             long now = System.nanoTime();
-            answers.release(now, this::emit);
+            answers.release(now, emitter);
             if (now >= nextCheck) {
                 nextCheck = now + CHECK_EVERY_NS;
                 // link monitors only need draining before they overflow; a
                 // lookup drains its own namespace first anyway
                 enricher.tick();
                 if (waits != null) {
-                    waits.release(now, sink::acceptWait);
+                    waits.release(now, waitSink);
                 }
                 reportDropped();
                 if (outputGone.getAsBoolean()) {
@@ -145,9 +165,9 @@ final class Tracer {
                 break;
             }
         }
-        answers.releaseAll(this::emit);
+        answers.releaseAll(emitter);
         if (waits != null) {
-            waits.releaseAll(sink::acceptWait);
+            waits.releaseAll(waitSink);
             long lostWaits = probes.lostWaits();
             if (lostWaits > 0) {
                 LOG.warn("Lost {} RTNL waits (the buffer was full; not shown)", lostWaits);
@@ -163,7 +183,7 @@ final class Tracer {
         long now = System.nanoTime();
         if (e.kind() == Kind.RTNL_WAIT) {
             if (waits != null) {
-                waits.add(enricher.wait(e), now, sink::acceptWait);
+                waits.add(enricher.wait(e), now, waitSink);
             }
             return;
         }
@@ -172,7 +192,7 @@ final class Tracer {
             return;
         }
         if (e.payload().length == 0) {
-            answers.add(enricher.enrich(e), this::emit);
+            answers.add(enricher.enrich(e), emitter);
             return;
         }
         // a send of the syscall backend: each request in it is an operation
@@ -186,9 +206,9 @@ final class Tracer {
             Operation op = enricher.enrich(e, r);
             if (e.awaitsAnswer()) {
                 answers.await(op, e.tgid(), e.sockFd(), r.seq(), e.monotonicNs() + e.latencyNs(), now);
-                answers.bound(this::emit);
+                answers.bound(emitter);
             } else {
-                answers.add(op, this::emit);
+                answers.add(op, emitter);
             }
         }
     }
@@ -200,7 +220,7 @@ final class Tracer {
             emitted++;
         }
         if (waits != null) {
-            waits.operation(op, shown, sink::acceptWait);
+            waits.operation(op, shown, waitSink);
         }
     }
 }

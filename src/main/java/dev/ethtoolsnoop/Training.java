@@ -50,7 +50,7 @@ public final class Training {
             for (Sink sink : List.of(new TableSink(devNull, true, 0), new JsonSink(devNull),
                     new SummarySink(devNull, false, () -> 0), new HistogramSink(devNull, true))) {
                 for (int cmd : new int[] {0x3, 0x4b}) {
-                    Operation op = enricher.enrich(EventDecoder.decode(sample(cmd)));
+                    Operation op = enricher.enrich(new EventDecoder().decode(sample(cmd)));
                     sink.accept(op);
                 }
                 sink.finish();

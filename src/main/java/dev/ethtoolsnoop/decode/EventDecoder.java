@@ -4,16 +4,20 @@ package dev.ethtoolsnoop.decode;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import static dev.ethtoolsnoop.decode.EventLayout.*;
 
-/** Turns a raw perf-buffer sample into an {@link Event}. */
+/**
+ * Turns a raw perf-buffer sample into an {@link Event}. One per reader: it
+ * keeps the last sample's bytes and ancestors, so it is not for sharing
+ * between threads.
+ */
 public final class EventDecoder {
-    private EventDecoder() {
-    }
+    /** A sample given as memory ({@link #decode(MemorySegment)}), copied to be read as an array. */
+    private final byte[] raw = new byte[SIZE + PAYLOAD_MAX];
+    private final MemorySegment rawSegment = MemorySegment.ofArray(raw);
 
     // The kernel writes in host order; BPF on x86-64 and arm64 is little-endian.
     private static final VarHandle LONG =
@@ -25,67 +29,87 @@ public final class EventDecoder {
     private static final byte[] NONE = new byte[0];
 
     /** @throws IllegalArgumentException for a sample too short to be an event */
-    public static Event decode(MemorySegment sample) {
-        if (sample.byteSize() < SIZE) {
-            throw new IllegalArgumentException(
-                    "sample of " + sample.byteSize() + " bytes, an event has " + SIZE);
+    public Event decode(MemorySegment sample) {
+        return decode(sample, 0, sample.byteSize());
+    }
+
+    /**
+     * The sample at memory[offset, offset + size).
+     *
+     * @throws IllegalArgumentException for a sample too short to be an event
+     */
+    public Event decode(MemorySegment memory, long offset, long size) {
+        if (size < SIZE) {
+            throw new IllegalArgumentException("sample of " + size + " bytes, an event has " + SIZE);
         }
-        // one bulk copy out of the ring, then plain array reads: per-field
-        // reads of native memory and a copy per string cost more
-        byte[] raw = sample.asSlice(0, Math.min(sample.byteSize(), SIZE + PAYLOAD_MAX)).toArray(ValueLayout.JAVA_BYTE);
-        int flags = raw[FLAGS] & 0xff;
-        int payloadLen = Short.toUnsignedInt((short) SHORT.get(raw, PAYLOAD_LEN));
+        int copied = (int) Math.min(size, raw.length);
+        MemorySegment.copy(memory, offset, rawSegment, 0, copied);
+        return decode(raw, 0, copied);
+    }
+
+    /**
+     * The sample at b[at, at + size), where the reader copied it out of the
+     * ring: plain array reads, no copy of its own.
+     *
+     * @throws IllegalArgumentException for a sample too short to be an event
+     */
+    public Event decode(byte[] b, int at, int size) {
+        if (size < SIZE) {
+            throw new IllegalArgumentException("sample of " + size + " bytes, an event has " + SIZE);
+        }
+        int flags = b[at + FLAGS] & 0xff;
+        int payloadLen = Short.toUnsignedInt((short) SHORT.get(b, at + PAYLOAD_LEN));
         byte[] payload = NONE;
         if (payloadLen > 0) {
-            payload = Arrays.copyOfRange(raw, SIZE, SIZE + Math.min(payloadLen, raw.length - SIZE));
+            payload = Arrays.copyOfRange(b, at + SIZE, at + SIZE + Math.min(Math.min(payloadLen, PAYLOAD_MAX), size - SIZE));
         }
-        Kind kind = Kind.of(raw[KIND]);
-        int rtnlFlags = raw[RTNL_FLAGS] & 0xff;
+        Kind kind = Kind.of(b[at + KIND]);
+        int rtnlFlags = b[at + RTNL_FLAGS] & 0xff;
         RtnlCost rtnl = null;
         RtnlHolder holder = null;
         if (kind == Kind.RTNL_WAIT) {
-            long opTs = (long) LONG.get(raw, PEER_TS_NS);
-            holder = new RtnlHolder((int) INT.get(raw, PEER_TGID), (int) INT.get(raw, PEER_TID),
-                    cString(raw, PEER_COMM, COMM_LEN), opTs != 0 ? Kind.of(raw[PEER_KIND]) : null, opTs);
+            long opTs = (long) LONG.get(b, at + PEER_TS_NS);
+            holder = new RtnlHolder((int) INT.get(b, at + PEER_TGID), (int) INT.get(b, at + PEER_TID),
+                    cString(b, at + PEER_COMM, COMM_LEN), opTs != 0 ? Kind.of(b[at + PEER_KIND]) : null, opTs);
         } else if ((rtnlFlags & RTNL_F_WAITS) != 0) {
-            rtnl = new RtnlCost((rtnlFlags & RTNL_F_HOLD) != 0 ? (Long) (long) LONG.get(raw, RTNL_HOLD_NS) : null,
-                    (int) INT.get(raw, RTNL_WAITERS), (long) LONG.get(raw, RTNL_WAIT_NS),
-                    (long) LONG.get(raw, RTNL_WAIT_MAX_NS), (int) INT.get(raw, PEER_TGID),
-                    cString(raw, PEER_COMM, COMM_LEN));
+            rtnl = new RtnlCost((rtnlFlags & RTNL_F_HOLD) != 0 ? (Long) (long) LONG.get(b, at + RTNL_HOLD_NS) : null,
+                    (int) INT.get(b, at + RTNL_WAITERS), (long) LONG.get(b, at + RTNL_WAIT_NS),
+                    (long) LONG.get(b, at + RTNL_WAIT_MAX_NS), (int) INT.get(b, at + PEER_TGID),
+                    cString(b, at + PEER_COMM, COMM_LEN));
         }
         return new Event(
-                (long) LONG.get(raw, TS_NS),
-                (long) LONG.get(raw, LATENCY_NS),
-                (int) INT.get(raw, TGID),
-                (int) INT.get(raw, TID),
-                (int) INT.get(raw, PPID),
-                Integer.toUnsignedLong((int) INT.get(raw, NETNS)),
-                (int) INT.get(raw, RET),
-                (int) INT.get(raw, IFINDEX),
-                (int) INT.get(raw, CMD),
-                (flags & F_HAS_SUB_CMD) != 0 ? (int) INT.get(raw, SUB_CMD) : -1,
+                (long) LONG.get(b, at + TS_NS),
+                (long) LONG.get(b, at + LATENCY_NS),
+                (int) INT.get(b, at + TGID),
+                (int) INT.get(b, at + TID),
+                (int) INT.get(b, at + PPID),
+                Integer.toUnsignedLong((int) INT.get(b, at + NETNS)),
+                (int) INT.get(b, at + RET),
+                (int) INT.get(b, at + IFINDEX),
+                (int) INT.get(b, at + CMD),
+                (flags & F_HAS_SUB_CMD) != 0 ? (int) INT.get(b, at + SUB_CMD) : -1,
                 kind,
-                kind == Kind.RTNL_WAIT ? null : Backend.of(raw[BACKEND]), // a wait is no backend's operation
+                kind == Kind.RTNL_WAIT ? null : Backend.of(b[at + BACKEND]), // a wait is no backend's operation
                 (flags & F_HAS_DEV) != 0,
-                cString(raw, COMM, COMM_LEN),
-                cString(raw, PCOMM, COMM_LEN),
-                cString(raw, IFNAME, IFNAME_LEN),
+                lastComm = same(b, at + COMM, COMM_LEN, lastComm),
+                lastPcomm = same(b, at + PCOMM, COMM_LEN, lastPcomm),
+                lastIfname = same(b, at + IFNAME, IFNAME_LEN, lastIfname),
                 payload,
                 (flags & F_CMD_UNREAD) == 0,
                 (flags & F_SUB_UNREAD) == 0,
                 (flags & F_AWAIT_REPLY) != 0,
-                (int) INT.get(raw, SOCK_FD),
-                (int) INT.get(raw, NL_SEQ),
+                (int) INT.get(b, at + SOCK_FD),
+                (int) INT.get(b, at + NL_SEQ),
                 rtnl,
                 holder,
-                (long) LONG.get(raw, CGROUP_ID),
-                ancestors(raw));
+                (long) LONG.get(b, at + CGROUP_ID),
+                ancestors(b, at));
     }
 
     private static final java.util.List<Ancestor> NO_ANCESTORS = java.util.List.of();
     private static final int ANCESTORS_END = ANCESTORS + ANCESTOR_COUNT * ANCESTOR_SIZE;
 
-    /** The last event's ancestors, raw and decoded: an immutable snapshot, so sharing it between threads is safe. */
+    /** The last event's ancestors, raw and decoded. */
     private record Chain(byte[] raw, java.util.List<Ancestor> decoded) {
     }
 
@@ -93,21 +117,21 @@ public final class EventDecoder {
      * A burst comes from few callers, and most events have the chain the one
      * before had: it is then reused, not decoded again (a tenth of a decode).
      */
-    private static Chain lastChain = new Chain(new byte[ANCESTORS_END - ANCESTORS], NO_ANCESTORS);
+    private Chain lastChain = new Chain(new byte[ANCESTORS_END - ANCESTORS], NO_ANCESTORS);
 
-    private static java.util.List<Ancestor> ancestors(byte[] raw) {
+    private java.util.List<Ancestor> ancestors(byte[] b, int at) {
         Chain last = lastChain;
-        if (Arrays.equals(raw, ANCESTORS, ANCESTORS_END, last.raw(), 0, last.raw().length)) {
+        if (Arrays.equals(b, at + ANCESTORS, at + ANCESTORS_END, last.raw(), 0, last.raw().length)) {
             return last.decoded();
         }
-        java.util.List<Ancestor> decoded = decodeAncestors(raw);
-        lastChain = new Chain(Arrays.copyOfRange(raw, ANCESTORS, ANCESTORS_END), decoded);
+        java.util.List<Ancestor> decoded = decodeAncestors(b, at);
+        lastChain = new Chain(Arrays.copyOfRange(b, at + ANCESTORS, at + ANCESTORS_END), decoded);
         return decoded;
     }
 
-    private static java.util.List<Ancestor> decodeAncestors(byte[] raw) {
+    private static java.util.List<Ancestor> decodeAncestors(byte[] b, int at) {
         int n = 0;
-        while (n < ANCESTOR_COUNT && (int) INT.get(raw, ANCESTORS + n * ANCESTOR_SIZE) != 0) {
+        while (n < ANCESTOR_COUNT && (int) INT.get(b, at + ANCESTORS + n * ANCESTOR_SIZE) != 0) {
             n++;
         }
         if (n == 0) {
@@ -115,10 +139,31 @@ public final class EventDecoder {
         }
         Ancestor[] a = new Ancestor[n];
         for (int i = 0; i < n; i++) {
-            int at = ANCESTORS + i * ANCESTOR_SIZE;
-            a[i] = new Ancestor((int) INT.get(raw, at), cString(raw, at + 4, COMM_LEN));
+            int from = at + ANCESTORS + i * ANCESTOR_SIZE;
+            a[i] = new Ancestor((int) INT.get(b, from), cString(b, from + 4, COMM_LEN));
         }
         return java.util.List.of(a);
+    }
+
+    /*
+     * The last event's names: a burst repeats them, and the same array then
+     * serves again (no copy, and the sinks know it is plain text already).
+     * The arrays are never written to once made.
+     */
+    private byte[] lastComm = NONE;
+    private byte[] lastPcomm = NONE;
+    private byte[] lastIfname = NONE;
+
+    /** cString(b, offset, max), or last when it holds the same bytes. */
+    private static byte[] same(byte[] b, int offset, int max, byte[] last) {
+        int n = 0;
+        while (n < max && b[offset + n] != 0) {
+            n++;
+        }
+        if (n == last.length && Arrays.equals(b, offset, offset + n, last, 0, n)) {
+            return last;
+        }
+        return n == 0 ? NONE : Arrays.copyOfRange(b, offset, offset + n);
     }
 
     /** The bytes of a NUL-terminated field, without the terminator. */

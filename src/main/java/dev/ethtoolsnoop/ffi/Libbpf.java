@@ -1395,72 +1395,13 @@ public class Libbpf {
         }
     }
 
-    private static class perf_buffer__poll {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            Libbpf.C_INT,
-            Libbpf.C_POINTER,
-            Libbpf.C_INT
-        );
-
-        public static final MemorySegment ADDR = Libbpf.findOrThrow("perf_buffer__poll");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms)
-     * }
-     */
-    public static FunctionDescriptor perf_buffer__poll$descriptor() {
-        return perf_buffer__poll.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms)
-     * }
-     */
-    public static MethodHandle perf_buffer__poll$handle() {
-        return perf_buffer__poll.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms)
-     * }
-     */
-    public static MemorySegment perf_buffer__poll$address() {
-        return perf_buffer__poll.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms)
-     * }
-     */
-    public static int perf_buffer__poll(MemorySegment pb, int timeout_ms) {
-        var mh$ = perf_buffer__poll.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("perf_buffer__poll", pb, timeout_ms);
-            }
-            return (int)mh$.invokeExact(pb, timeout_ms);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class perf_buffer__consume {
+    private static class perf_buffer__epoll_fd {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libbpf.C_INT,
             Libbpf.C_POINTER
         );
 
-        public static final MemorySegment ADDR = Libbpf.findOrThrow("perf_buffer__consume");
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("perf_buffer__epoll_fd");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1468,45 +1409,164 @@ public class Libbpf {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * int perf_buffer__consume(struct perf_buffer *pb)
+     * int perf_buffer__epoll_fd(const struct perf_buffer *pb)
      * }
      */
-    public static FunctionDescriptor perf_buffer__consume$descriptor() {
-        return perf_buffer__consume.DESC;
+    public static FunctionDescriptor perf_buffer__epoll_fd$descriptor() {
+        return perf_buffer__epoll_fd.DESC;
     }
 
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * int perf_buffer__consume(struct perf_buffer *pb)
+     * int perf_buffer__epoll_fd(const struct perf_buffer *pb)
      * }
      */
-    public static MethodHandle perf_buffer__consume$handle() {
-        return perf_buffer__consume.HANDLE;
+    public static MethodHandle perf_buffer__epoll_fd$handle() {
+        return perf_buffer__epoll_fd.HANDLE;
     }
 
     /**
      * Address for:
      * {@snippet lang=c :
-     * int perf_buffer__consume(struct perf_buffer *pb)
+     * int perf_buffer__epoll_fd(const struct perf_buffer *pb)
      * }
      */
-    public static MemorySegment perf_buffer__consume$address() {
-        return perf_buffer__consume.ADDR;
+    public static MemorySegment perf_buffer__epoll_fd$address() {
+        return perf_buffer__epoll_fd.ADDR;
     }
 
     /**
      * {@snippet lang=c :
-     * int perf_buffer__consume(struct perf_buffer *pb)
+     * int perf_buffer__epoll_fd(const struct perf_buffer *pb)
      * }
      */
-    public static int perf_buffer__consume(MemorySegment pb) {
-        var mh$ = perf_buffer__consume.HANDLE;
+    public static int perf_buffer__epoll_fd(MemorySegment pb) {
+        var mh$ = perf_buffer__epoll_fd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("perf_buffer__consume", pb);
+                traceDowncall("perf_buffer__epoll_fd", pb);
             }
             return (int)mh$.invokeExact(pb);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class perf_buffer__buffer_cnt {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libbpf.C_LONG,
+            Libbpf.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("perf_buffer__buffer_cnt");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * size_t perf_buffer__buffer_cnt(const struct perf_buffer *pb)
+     * }
+     */
+    public static FunctionDescriptor perf_buffer__buffer_cnt$descriptor() {
+        return perf_buffer__buffer_cnt.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * size_t perf_buffer__buffer_cnt(const struct perf_buffer *pb)
+     * }
+     */
+    public static MethodHandle perf_buffer__buffer_cnt$handle() {
+        return perf_buffer__buffer_cnt.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * size_t perf_buffer__buffer_cnt(const struct perf_buffer *pb)
+     * }
+     */
+    public static MemorySegment perf_buffer__buffer_cnt$address() {
+        return perf_buffer__buffer_cnt.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * size_t perf_buffer__buffer_cnt(const struct perf_buffer *pb)
+     * }
+     */
+    public static long perf_buffer__buffer_cnt(MemorySegment pb) {
+        var mh$ = perf_buffer__buffer_cnt.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("perf_buffer__buffer_cnt", pb);
+            }
+            return (long)mh$.invokeExact(pb);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class perf_buffer__buffer {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libbpf.C_INT,
+            Libbpf.C_POINTER,
+            Libbpf.C_INT,
+            Libbpf.C_POINTER,
+            Libbpf.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("perf_buffer__buffer");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **buf, size_t *buf_size)
+     * }
+     */
+    public static FunctionDescriptor perf_buffer__buffer$descriptor() {
+        return perf_buffer__buffer.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **buf, size_t *buf_size)
+     * }
+     */
+    public static MethodHandle perf_buffer__buffer$handle() {
+        return perf_buffer__buffer.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **buf, size_t *buf_size)
+     * }
+     */
+    public static MemorySegment perf_buffer__buffer$address() {
+        return perf_buffer__buffer.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **buf, size_t *buf_size)
+     * }
+     */
+    public static int perf_buffer__buffer(MemorySegment pb, int buf_idx, MemorySegment buf, MemorySegment buf_size) {
+        var mh$ = perf_buffer__buffer.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("perf_buffer__buffer", pb, buf_idx, buf, buf_size);
+            }
+            return (int)mh$.invokeExact(pb, buf_idx, buf, buf_size);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

@@ -46,7 +46,7 @@ class EventDecoderTest {
 
     @Test
     void decodesEveryField() {
-        Event e = EventDecoder.decode(MemorySegment.ofArray(sample(0).array()));
+        Event e = new EventDecoder().decode(MemorySegment.ofArray(sample(0).array()));
         assertEquals(123_456_789L, e.monotonicNs());
         assertEquals(2_500_000L, e.latencyNs());
         assertEquals(4242, e.tgid());
@@ -71,7 +71,7 @@ class EventDecoderTest {
     void subCommandOnlyWhenFlagged() {
         ByteBuffer b = sample(0);
         b.put(EventLayout.FLAGS, (byte) 0);
-        Event e = EventDecoder.decode(MemorySegment.ofArray(b.array()));
+        Event e = new EventDecoder().decode(MemorySegment.ofArray(b.array()));
         assertEquals(-1, e.subCmd());
         assertFalse(e.hasSubCmd());
         assertFalse(e.hasDevice());
@@ -83,15 +83,53 @@ class EventDecoderTest {
         put(b, EventLayout.COMM, "0123456789abcdef"); // no NUL inside the field
         b.putShort(EventLayout.PAYLOAD_LEN, (short) 40);
         b.put(EventLayout.SIZE, (byte) 0x28);
-        Event e = EventDecoder.decode(MemorySegment.ofArray(b.array()));
+        Event e = new EventDecoder().decode(MemorySegment.ofArray(b.array()));
         assertEquals("0123456789abcdef", new String(e.comm()));
         assertEquals(40, e.payload().length);
         assertEquals(0x28, e.payload()[0]);
     }
 
     @Test
+    void aReusedDecoderKeepsNothingOfTheSampleBefore() {
+        EventDecoder decoder = new EventDecoder();
+        ByteBuffer first = sample(EventLayout.PAYLOAD_MAX);
+        first.putShort(EventLayout.PAYLOAD_LEN, (short) 40);
+        for (int i = 0; i < 40; i++) {
+            first.put(EventLayout.SIZE + i, (byte) 0x28);
+        }
+        decoder.decode(MemorySegment.ofArray(first.array()));
+        // the next sample claims as much payload but carries only 10 bytes of it
+        ByteBuffer second = sample(10);
+        second.putShort(EventLayout.PAYLOAD_LEN, (short) 40);
+        for (int i = 0; i < 10; i++) {
+            second.put(EventLayout.SIZE + i, (byte) 0x11);
+        }
+        put(second, EventLayout.COMM, "ip\0\0\0\0\0\0\0");
+        Event e = decoder.decode(MemorySegment.ofArray(second.array()));
+        assertEquals(10, e.payload().length);
+        for (byte b : e.payload()) {
+            assertEquals(0x11, b);
+        }
+        assertArrayEquals("ip".getBytes(), e.comm());
+    }
+
+    @Test
+    void decodesASampleWhereTheReaderCopiedIt() {
+        byte[] one = sample(0).array();
+        byte[] copy = new byte[12 + one.length + 40];
+        System.arraycopy(one, 0, copy, 12, one.length);
+        Event e = new EventDecoder().decode(copy, 12, one.length);
+        assertEquals(123_456_789L, e.monotonicNs());
+        assertEquals(4242, e.tgid());
+        assertEquals(0xe, e.subCmd());
+        assertEquals(Backend.KPROBE, e.backend());
+        assertArrayEquals("ethtool".getBytes(), e.comm());
+        assertArrayEquals("eth0".getBytes(), e.ifname());
+    }
+
+    @Test
     void rejectsShortSamples() {
         MemorySegment shortSample = MemorySegment.ofArray(new byte[EventLayout.SIZE - 1]);
-        assertThrows(IllegalArgumentException.class, () -> EventDecoder.decode(shortSample));
+        assertThrows(IllegalArgumentException.class, () -> new EventDecoder().decode(shortSample));
     }
 }

@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * jextract skips perf_event_attr's bit-fields, so PerfBuffer sets the
- * watermark flag by offset: this compiles a C program that sets it through
- * the kernel's header and finds where the bit landed.
+ * watermark flag by offset, and PerfRing reads the rings at offsets of its
+ * own: these compile C programs against the kernel's header and compare.
  */
 class PerfEventAttrTest {
     @Test
@@ -50,6 +50,37 @@ class PerfEventAttrTest {
         // little-endian: the flag word's bit N is in its byte N / 8
         assertEquals(PerfBuffer.FLAGS_OFFSET + Long.numberOfTrailingZeros(PerfBuffer.WATERMARK_BIT) / 8, byteAt);
         assertEquals(Long.numberOfTrailingZeros(PerfBuffer.WATERMARK_BIT) % 8, bit);
+    }
+
+    @Test
+    void ringOffsetsAreTheKernelHeaders() throws Exception {
+        Path dir = Files.createTempDirectory("ring");
+        Path src = dir.resolve("ring.c");
+        Files.writeString(src, """
+                #include <stdio.h>
+                #include <stddef.h>
+                #include <linux/perf_event.h>
+                int main(void) {
+                    printf("%zu %zu %zu %zu %zu %zu\\n",
+                           offsetof(struct perf_event_mmap_page, data_head),
+                           offsetof(struct perf_event_mmap_page, data_tail),
+                           offsetof(struct perf_event_mmap_page, data_offset),
+                           offsetof(struct perf_event_mmap_page, data_size),
+                           offsetof(struct perf_event_header, size),
+                           sizeof(struct perf_event_header));
+                    return 0;
+                }
+                """);
+        Path bin = dir.resolve("ring");
+        Process cc = new ProcessBuilder("gcc", "-Wall", "-Werror", "-o", bin.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        String ccOut = new String(cc.getInputStream().readAllBytes());
+        assertEquals(0, cc.waitFor(), ccOut);
+        Process run = new ProcessBuilder(bin.toString()).start();
+        String out = new String(run.getInputStream().readAllBytes()).strip();
+        assertEquals(0, run.waitFor());
+        assertEquals(PerfRing.DATA_HEAD + " " + PerfRing.DATA_TAIL + " " + PerfRing.DATA_OFFSET + " "
+                + PerfRing.DATA_SIZE + " " + PerfRing.RECORD_SIZE_AT + " " + PerfRing.HEADER_BYTES, out);
     }
 
     @Test
