@@ -161,7 +161,7 @@ public final class JsonSink extends PrintSink {
     }
 
     private static void json(LineBuilder line, byte[] raw) {
-        if (LineBuilder.plain(raw)) {
+        if (line.isPlain(raw)) {
             line.ascii('"').bytes(raw).ascii('"');
         } else {
             line.str(Text.json(raw));

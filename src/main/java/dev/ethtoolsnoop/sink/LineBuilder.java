@@ -31,10 +31,15 @@ final class LineBuilder {
         chars = 0;
     }
 
+    /** Room for more bytes. Kept this small so that C1 inlines it into every append. */
     private void ensure(int more) {
         if (len + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+            grow(more);
         }
+    }
+
+    private void grow(int more) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
     }
 
     LineBuilder ascii(char c) {
@@ -76,38 +81,31 @@ final class LineBuilder {
     }
 
     LineBuilder num(long v) {
-        if (v == Long.MIN_VALUE) {
-            return str(Long.toString(v));
-        }
-        ensure(20);
         if (v < 0) {
+            if (v == Long.MIN_VALUE) {
+                return str(Long.toString(v));
+            }
+            ensure(1);
             buf[len++] = '-';
             chars++;
             v = -v;
         }
-        int digits = 1;
-        if (v <= Integer.MAX_VALUE) {
-            for (int t = (int) v; t >= 10; t /= 10) {
-                digits++;
-            }
-        } else {
-            for (long t = v; t >= 10; t /= 10) {
-                digits++;
-            }
+        if (v > Integer.MAX_VALUE) {
+            return str(Long.toString(v)); // only a netns inode above 2^31 gets here
         }
-        if (v <= Integer.MAX_VALUE) {
-            // int division: C1 calls into the runtime for every long one
-            int iv = (int) v;
-            for (int i = len + digits - 1; i >= len; i--) {
-                buf[i] = (byte) ('0' + iv % 10);
-                iv /= 10;
-            }
-        } else {
-            for (int i = len + digits - 1; i >= len; i--) {
-                buf[i] = (byte) ('0' + v % 10);
-                v /= 10;
-            }
+        int x = (int) v;
+        int digits = x < 100_000
+                ? (x < 100 ? (x < 10 ? 1 : 2) : x < 1_000 ? 3 : x < 10_000 ? 4 : 5)
+                : (x < 10_000_000 ? (x < 1_000_000 ? 6 : 7) : x < 100_000_000 ? 8 : x < 1_000_000_000 ? 9 : 10);
+        ensure(digits);
+        int i = len + digits;
+        while (x >= 10) {
+            // x / 10 as a multiply and shift, exact for every int >= 0: C1 would divide
+            int q = (int) ((x * 0xCCCC_CCCDL) >>> 35);
+            buf[--i] = (byte) ('0' + (x - q * 10));
+            x = q;
         }
+        buf[--i] = (byte) ('0' + x);
         len += digits;
         chars += digits;
         return this;
@@ -165,6 +163,28 @@ final class LineBuilder {
     @Override
     public String toString() {
         return new String(buf, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /*
+     * Arrays found plain lately, by identity: the decoder hands the same
+     * name arrays over event after event, and their bytes never change.
+     */
+    private final byte[][] knownPlain = new byte[8][];
+    private int nextKnown;
+
+    /** plain(raw), remembered for the same array. */
+    boolean isPlain(byte[] raw) {
+        for (byte[] known : knownPlain) {
+            if (known == raw) {
+                return true;
+            }
+        }
+        if (!plain(raw)) {
+            return false;
+        }
+        knownPlain[nextKnown] = raw;
+        nextKnown = (nextKnown + 1) & (knownPlain.length - 1);
+        return true;
     }
 
     /** Printable ASCII other than the backslash: shown as is by every escaping here. */

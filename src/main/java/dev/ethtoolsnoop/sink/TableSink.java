@@ -279,7 +279,7 @@ public final class TableSink extends PrintSink {
     }
 
     private static void terminal(LineBuilder line, byte[] raw) {
-        if (LineBuilder.plain(raw)) {
+        if (line.isPlain(raw)) {
             line.bytes(raw);
         } else {
             line.str(Text.forTerminal(raw));

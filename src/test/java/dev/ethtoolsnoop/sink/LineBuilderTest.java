@@ -174,4 +174,26 @@ class LineBuilderTest {
             assertEquals(referenceJson(op), j.toString(StandardCharsets.UTF_8), op.toString());
         }
     }
+
+    @Test
+    void numbersAsLongToStringWritesThem() {
+        List<Long> values = new ArrayList<>(List.of(0L, -1L, 1L, Long.MIN_VALUE, Long.MAX_VALUE,
+                (long) Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, (long) Integer.MIN_VALUE, 4_294_967_295L));
+        for (long p = 1; p <= 10_000_000_000L; p *= 10) {
+            values.addAll(List.of(p - 1, p, p + 1, -p));
+        }
+        Random random = new Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            values.add((long) random.nextInt());
+            values.add(random.nextLong());
+        }
+        LineBuilder line = new LineBuilder();
+        for (long v : values) {
+            line.reset();
+            line.mark();
+            line.num(v);
+            assertEquals(Long.toString(v), line.toString());
+            assertEquals(Long.toString(v).length(), line.length());
+        }
+    }
 }
