@@ -34,6 +34,18 @@ final class Tracer {
      * shown this long after it came, at most.
      */
     private static final int POLL_MS = 20;
+    /**
+     * Right after the ready line a shorter wait, so that the first events a
+     * user waits for show up at once rather than a poll later.
+     */
+    private static final int FIRST_POLL_MS = 2;
+    private static final long FIRST_POLLS_NS = 200_000_000L;
+    /**
+     * Setup's garbage (the kernel BTF's copies) is given back this long after
+     * the ready line: a full GC and malloc_trim take ~25 ms, which would
+     * otherwise delay the first events.
+     */
+    private static final long RELEASE_AFTER_NS = 1_000_000_000L;
     /** Drop counter and stdout's reader: looked at this often, not per wake-up (each is a syscall). */
     private static final long CHECK_EVERY_NS = 100_000_000L;
     /** Bound on the final drain's reads, each of which empties every ring. */
@@ -127,10 +139,12 @@ final class Tracer {
             }
         });
         onReady.run();
-        Probes.releaseSetupMemory();
+        long readyAt = System.nanoTime();
+        boolean setupMemoryReleased = false;
         long nextCheck = 0;
         while (!stopRequested) {
-            buffer.poll(POLL_MS);
+            long sinceReady = System.nanoTime() - readyAt;
+            buffer.poll(sinceReady < FIRST_POLLS_NS ? FIRST_POLL_MS : POLL_MS);
             long now = System.nanoTime();
             answers.release(now, emitter);
             if (now >= nextCheck) {
@@ -142,6 +156,10 @@ final class Tracer {
                     waits.release(now, waitSink);
                 }
                 reportDropped();
+                if (!setupMemoryReleased && now - readyAt >= RELEASE_AFTER_NS) {
+                    setupMemoryReleased = true;
+                    Probes.releaseSetupMemory();
+                }
                 if (outputGone.getAsBoolean()) {
                     return; // the reader went away: nothing more can be shown
                 }
