@@ -10,13 +10,16 @@ public enum Backend {
     SYSCALL(3);
 
     private final int code;
+    /** Made once: the sinks print it per event. */
+    private final String label;
 
     Backend(int code) {
         this.code = code;
+        this.label = name().toLowerCase(Locale.ROOT);
     }
 
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 
     /** values() clones its array on every call: once per event was too often. */

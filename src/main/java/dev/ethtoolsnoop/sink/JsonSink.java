@@ -8,6 +8,7 @@ import dev.ethtoolsnoop.enrich.Origin;
 import dev.ethtoolsnoop.enrich.RtnlWait;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** One JSON object per line, for scripts and tests. */
@@ -15,6 +16,57 @@ public final class JsonSink extends PrintSink {
 
     public JsonSink(PrintStream out) {
         super(out);
+    }
+
+    /*
+     * The lines' fixed text, encoded once: copying a String into the line
+     * char by char was a third of a JSON line's cost.
+     */
+    private static final byte[] J_OBJ_TS_NS = ascii("{\"ts_ns\":");
+    private static final byte[] J_BACKEND = ascii(",\"backend\":");
+    private static final byte[] J_KIND = ascii(",\"kind\":");
+    private static final byte[] J_IFNAME = ascii(",\"ifname\":");
+    private static final byte[] J_IFINDEX = ascii(",\"ifindex\":");
+    private static final byte[] J_NETNS = ascii(",\"netns\":");
+    private static final byte[] J_PID = ascii(",\"pid\":");
+    private static final byte[] J_TID = ascii(",\"tid\":");
+    private static final byte[] J_COMM = ascii(",\"comm\":");
+    private static final byte[] J_PPID = ascii(",\"ppid\":");
+    private static final byte[] J_PCOMM = ascii(",\"pcomm\":");
+    private static final byte[] J_CMD = ascii(",\"cmd\":");
+    private static final byte[] J_CMD_NAME = ascii(",\"cmd_name\":");
+    private static final byte[] J_SUB_CMD = ascii(",\"sub_cmd\":");
+    private static final byte[] J_SUB_CMD_NAME = ascii(",\"sub_cmd_name\":");
+    private static final byte[] J_ARGS = ascii(",\"args\":");
+    private static final byte[] J_LATENCY_NS = ascii(",\"latency_ns\":");
+    private static final byte[] J_RET = ascii(",\"ret\":");
+    private static final byte[] J_NULL = ascii("null");
+    private static final byte[] J_RTNL_HOLD_NS = ascii(",\"rtnl_hold_ns\":");
+    private static final byte[] J_RTNL_WAITERS = ascii(",\"rtnl_waiters\":");
+    private static final byte[] J_RTNL_WAIT_NS = ascii(",\"rtnl_wait_ns\":");
+    private static final byte[] J_RTNL_WAIT_MAX_NS = ascii(",\"rtnl_wait_max_ns\":");
+    private static final byte[] J_RTNL_LONGEST_WAITER = ascii(",\"rtnl_longest_waiter\":");
+    private static final byte[] J_OBJ_PID = ascii("{\"pid\":");
+    private static final byte[] J_RTNL_UNKNOWN = ascii(",\"rtnl_hold_ns\":null,\"rtnl_waiters\":null,"
+            + "\"rtnl_wait_ns\":null,\"rtnl_wait_max_ns\":null,\"rtnl_longest_waiter\":null");
+    private static final byte[] J_NEXT_OBJ_PID = ascii(",{\"pid\":");
+    private static final byte[] J_ANCESTORS = ascii(",\"ancestors\":[");
+    private static final byte[] J_ANCESTORS_END_EXE = ascii("],\"exe\":");
+    private static final byte[] J_CMDLINE = ascii(",\"cmdline\":");
+    private static final byte[] J_CGROUP_ID = ascii(",\"cgroup_id\":");
+    private static final byte[] J_CGROUP = ascii(",\"cgroup\":");
+    private static final byte[] J_SERVICE = ascii(",\"service\":");
+    private static final byte[] J_WAIT_OBJ_TS_NS = ascii("{\"type\":\"rtnl_wait\",\"ts_ns\":");
+    private static final byte[] J_WAIT_NS = ascii(",\"wait_ns\":");
+    private static final byte[] J_HOLDER = ascii(",\"holder\":");
+    private static final byte[] J_NULL_CLOSE = ascii("null}");
+    private static final byte[] J_ETHTOOL = ascii(",\"ethtool\":");
+    private static final byte[] J_OBJ_KIND = ascii("{\"kind\":");
+    private static final byte[] J_NEXT_TS_NS = ascii(",\"ts_ns\":");
+    private static final byte[] J_CLOSE_TWO = ascii("}}");
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private final LineBuilder line = new LineBuilder();
@@ -30,78 +82,77 @@ public final class JsonSink extends PrintSink {
 
     /** {@link #toJson} straight into bytes: the same text, without the strings. */
     static void write(LineBuilder line, Operation op, RenderCache rendered) {
-        line.str("{\"ts_ns\":").num(op.timeNs());
-        line.str(",\"backend\":");
-        json(line, op.backend().label());
-        line.str(",\"kind\":");
-        json(line, op.kind().label());
-        line.str(",\"ifname\":");
+        line.bytes(J_OBJ_TS_NS).num(op.timeNs());
+        line.bytes(J_BACKEND);
+        json(line, rendered, op.backend().label());
+        line.bytes(J_KIND);
+        json(line, rendered, op.kind().label());
+        line.bytes(J_IFNAME);
         json(line, op.ifname());
-        line.str(",\"ifindex\":").num(op.ifindex());
-        line.str(",\"netns\":").num(op.netns());
-        line.str(",\"pid\":").num(op.pid());
-        line.str(",\"tid\":").num(op.tid());
-        line.str(",\"comm\":");
+        line.bytes(J_IFINDEX).num(op.ifindex());
+        line.bytes(J_NETNS).num(op.netns());
+        line.bytes(J_PID).num(op.pid());
+        line.bytes(J_TID).num(op.tid());
+        line.bytes(J_COMM);
         json(line, op.comm());
-        line.str(",\"ppid\":").num(op.ppid());
-        line.str(",\"pcomm\":");
+        line.bytes(J_PPID).num(op.ppid());
+        line.bytes(J_PCOMM);
         json(line, op.pcomm());
-        line.str(",\"cmd\":");
+        line.bytes(J_CMD);
         unsigned(line, op.cmd());
-        line.str(",\"cmd_name\":");
+        line.bytes(J_CMD_NAME);
         json(line, rendered, op.cmdName());
-        line.str(",\"sub_cmd\":");
+        line.bytes(J_SUB_CMD);
         unsigned(line, op.subCmd());
-        line.str(",\"sub_cmd_name\":");
+        line.bytes(J_SUB_CMD_NAME);
         json(line, rendered, op.subCmdName());
-        line.str(",\"args\":");
+        line.bytes(J_ARGS);
         json(line, rendered, op.args());
-        line.str(",\"latency_ns\":").num(op.latencyNs());
-        line.str(",\"ret\":");
+        line.bytes(J_LATENCY_NS).num(op.latencyNs());
+        line.bytes(J_RET);
         if (op.ret() == null) {
-            line.str("null");
+            line.bytes(J_NULL);
         } else {
             line.num(op.ret());
         }
         RtnlCost r = op.rtnl();
         if (r == null) {
-            line.str(",\"rtnl_hold_ns\":null,\"rtnl_waiters\":null,\"rtnl_wait_ns\":null,\"rtnl_wait_max_ns\":null"
-                    + ",\"rtnl_longest_waiter\":null");
+            line.bytes(J_RTNL_UNKNOWN);
         } else {
-            line.str(",\"rtnl_hold_ns\":");
+            line.bytes(J_RTNL_HOLD_NS);
             if (r.holdNs() == null) {
-                line.str("null");
+                line.bytes(J_NULL);
             } else {
                 line.num(r.holdNs());
             }
-            line.str(",\"rtnl_waiters\":").num(r.waiters());
-            line.str(",\"rtnl_wait_ns\":").num(r.waitNs());
-            line.str(",\"rtnl_wait_max_ns\":").num(r.waitMaxNs());
-            line.str(",\"rtnl_longest_waiter\":");
+            line.bytes(J_RTNL_WAITERS).num(r.waiters());
+            line.bytes(J_RTNL_WAIT_NS).num(r.waitNs());
+            line.bytes(J_RTNL_WAIT_MAX_NS).num(r.waitMaxNs());
+            line.bytes(J_RTNL_LONGEST_WAITER);
             if (r.waiters() == 0 || r.longestWaiterPid() == 0) {
-                line.str("null");
+                line.bytes(J_NULL);
             } else {
-                line.str("{\"pid\":").num(r.longestWaiterPid()).str(",\"comm\":");
+                line.bytes(J_OBJ_PID).num(r.longestWaiterPid()).str(",\"comm\":");
                 json(line, r.longestWaiterComm());
                 line.ascii('}');
             }
         }
         Origin o = op.origin();
-        line.str(",\"ancestors\":[");
+        line.bytes(J_ANCESTORS);
         List<Ancestor> chain = o.ancestors();
         for (int i = 0; i < chain.size(); i++) {
-            line.str(i == 0 ? "{\"pid\":" : ",{\"pid\":").num(chain.get(i).pid()).str(",\"comm\":");
+            line.bytes(i == 0 ? J_OBJ_PID : J_NEXT_OBJ_PID).num(chain.get(i).pid()).bytes(J_COMM);
             json(line, chain.get(i).comm());
             line.ascii('}');
         }
-        line.str("],\"exe\":");
+        line.bytes(J_ANCESTORS_END_EXE);
         json(line, rendered, o.exe());
-        line.str(",\"cmdline\":");
+        line.bytes(J_CMDLINE);
         json(line, rendered, o.cmdline());
-        line.str(",\"cgroup_id\":").num(o.cgroupId());
-        line.str(",\"cgroup\":");
+        line.bytes(J_CGROUP_ID).num(o.cgroupId());
+        line.bytes(J_CGROUP);
         json(line, rendered, o.cgroup());
-        line.str(",\"service\":");
+        line.bytes(J_SERVICE);
         json(line, rendered, o.service());
         line.ascii('}');
     }
@@ -114,36 +165,36 @@ public final class JsonSink extends PrintSink {
     }
 
     static void write(LineBuilder line, RtnlWait w) {
-        line.str("{\"type\":\"rtnl_wait\",\"ts_ns\":").num(w.timeNs());
-        line.str(",\"pid\":").num(w.pid());
-        line.str(",\"tid\":").num(w.tid());
-        line.str(",\"comm\":");
+        line.bytes(J_WAIT_OBJ_TS_NS).num(w.timeNs());
+        line.bytes(J_PID).num(w.pid());
+        line.bytes(J_TID).num(w.tid());
+        line.bytes(J_COMM);
         json(line, w.comm());
-        line.str(",\"wait_ns\":").num(w.waitNs());
-        line.str(",\"ret\":").num(w.ret());
-        line.str(",\"holder\":");
+        line.bytes(J_WAIT_NS).num(w.waitNs());
+        line.bytes(J_RET).num(w.ret());
+        line.bytes(J_HOLDER);
         if (w.holderPid() == 0) {
-            line.str("null}");
+            line.bytes(J_NULL_CLOSE);
             return;
         }
-        line.str("{\"pid\":").num(w.holderPid());
-        line.str(",\"tid\":").num(w.holderTid());
-        line.str(",\"comm\":");
+        line.bytes(J_OBJ_PID).num(w.holderPid());
+        line.bytes(J_TID).num(w.holderTid());
+        line.bytes(J_COMM);
         json(line, w.holderComm());
-        line.str(",\"ethtool\":");
+        line.bytes(J_ETHTOOL);
         RtnlWait.HolderOp op = w.holderOp();
         if (op == null) {
-            line.str("null");
+            line.bytes(J_NULL);
         } else {
-            line.str("{\"kind\":");
+            line.bytes(J_OBJ_KIND);
             json(line, op.kind().label());
-            line.str(",\"cmd_name\":");
+            line.bytes(J_CMD_NAME);
             json(line, op.command());
-            line.str(",\"ifname\":");
+            line.bytes(J_IFNAME);
             json(line, op.ifname());
-            line.str(",\"ts_ns\":").num(op.timeNs()).ascii('}');
+            line.bytes(J_NEXT_TS_NS).num(op.timeNs()).ascii('}');
         }
-        line.str("}}");
+        line.bytes(J_CLOSE_TWO);
     }
 
     public static String toJson(RtnlWait w) {
@@ -154,7 +205,7 @@ public final class JsonSink extends PrintSink {
 
     private static void unsigned(LineBuilder line, Integer v) {
         if (v == null) {
-            line.str("null");
+            line.bytes(J_NULL);
         } else {
             line.num(Integer.toUnsignedLong(v));
         }
@@ -171,7 +222,7 @@ public final class JsonSink extends PrintSink {
     /** {@link #json(LineBuilder, String)}, made once per string object. */
     private static void json(LineBuilder line, RenderCache rendered, String s) {
         if (s == null) {
-            line.str("null");
+            line.bytes(J_NULL);
             return;
         }
         line.bytes(rendered.get(s, k -> {
@@ -198,7 +249,7 @@ public final class JsonSink extends PrintSink {
 
     private static void json(LineBuilder line, String s) {
         if (s == null) {
-            line.str("null");
+            line.bytes(J_NULL);
         } else if (LineBuilder.plain(s)) {
             line.ascii('"').str(s).ascii('"');
         } else {

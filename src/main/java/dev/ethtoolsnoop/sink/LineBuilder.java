@@ -91,7 +91,19 @@ final class LineBuilder {
             v = -v;
         }
         if (v > Integer.MAX_VALUE) {
-            return str(Long.toString(v)); // only a netns inode above 2^31 gets here
+            // a timestamp, a netns inode: the high part, then nine digits (one long division)
+            long high = v / 1_000_000_000L;
+            num(high);
+            ensure(9);
+            int low = (int) (v - high * 1_000_000_000L);
+            for (int i = len + 8; i >= len; i--) {
+                int q = (int) ((low * 0xCCCC_CCCDL) >>> 35);
+                buf[i] = (byte) ('0' + (low - q * 10));
+                low = q;
+            }
+            len += 9;
+            chars += 9;
+            return this;
         }
         int x = (int) v;
         int digits = x < 100_000
