@@ -29,6 +29,9 @@ import java.util.List;
  */
 public final class PerfBuffer implements AutoCloseable {
     private static final int EINTR = 4;
+    private static final int ENOENT = 2;
+    /** Records are copied out of a ring this much at a time (~470 events); at least a record's largest size. */
+    static final int COPY_BYTES = 128 * 1024;
     /** perf_event_attr's flag bits follow read_format; watermark is bit 14 (PerfEventAttrTest checks both). */
     static final long FLAGS_OFFSET = perf_event_attr.read_format$offset() + 8;
     static final long WATERMARK_BIT = 1L << 14;
@@ -100,10 +103,6 @@ public final class PerfBuffer implements AutoCloseable {
         }
         return found.toArray(new PerfRing[0]);
     }
-
-    private static final int ENOENT = 2;
-    /** Records are copied out of a ring this much at a time (~470 events); at least a record's largest size. */
-    static final int COPY_BYTES = 128 * 1024;
 
     /**
      * Bytes a ring holds before its reader is woken: a quarter of the ring,
