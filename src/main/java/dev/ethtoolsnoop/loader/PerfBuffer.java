@@ -14,21 +14,22 @@ import java.util.List;
 /**
  * The per-CPU perf ring buffers, read in batches on the polling thread (so
  * consumers need no locking). libbpf opens and maps the rings; we read them
- * ourselves ({@link PerfRing}): libbpf's own reading calls back into Java
- * per record, which cost a tenth of the reader's time. The buffers open before
+ * ourselves ({@link PerfRing}) because libbpf's own reading calls back into
+ * Java for every record, a transition per event. The buffers open before
  * the probes attach (what the probes emit into a map with no buffer is
  * dropped), the consumers are given later, before the first poll: records
  * are only handed over in poll().
  *
- * <p>The kernel wakes the reader only once a ring holds a watermark's worth
- * of records, not for each one (libbpf's perf_buffer__new() asks for that):
- * a wake-up is an irq_work the writing CPU raises, a self-IPI, and under
- * virtualization (a VM exit) it cost a GDRVINFO ioctl ~8 us of its ~10 us
- * added time here. What lies below the watermark is read on every poll: the
- * rings' positions are in memory, no system call.
+ * <p>The kernel wakes the reader after every watermark's worth of bytes
+ * written to a ring, not after each record (what libbpf's perf_buffer__new()
+ * would ask for): a wake-up is an irq_work the writing CPU raises, a
+ * self-IPI, and under virtualization a VM exit, several microseconds added
+ * to the traced call. What lies below the watermark is read on every poll:
+ * the rings' positions are in memory, no system call.
  */
 public final class PerfBuffer implements AutoCloseable {
     private static final int EINTR = 4;
+    private static final int MAX_POLL_FAILURES = 100;
     private static final int ENOENT = 2;
     /** Records are copied out of a ring this much at a time (~470 events); at least a record's largest size. */
     static final int COPY_BYTES = 128 * 1024;
@@ -42,6 +43,8 @@ public final class PerfBuffer implements AutoCloseable {
     /** struct pollfd for libbpf's epoll fd, which is readable once any ring is past its watermark. */
     private final MemorySegment pollfd;
     private Records records;
+    /** poll() failures in a row: one is a signal; many, a broken descriptor. */
+    private int pollFailures;
 
     /** Takes what the rings hand over. */
     public interface Records {
@@ -129,10 +132,15 @@ public final class PerfBuffer implements AutoCloseable {
         if (records == null) {
             throw new IllegalStateException("poll() before consume()");
         }
-        if (timeoutMs > 0 && Libc.poll(pollfd, 1, timeoutMs) < 0) {
-            int err = Native.errno();
-            if (err != EINTR) { // a signal (Ctrl-C) ends the wait: the caller checks its stop flag
-                throw new LibbpfException("poll perf buffer", err);
+        if (timeoutMs > 0) {
+            if (Libc.poll(pollfd, 1, timeoutMs) >= 0) {
+                pollFailures = 0;
+            } else if (++pollFailures >= MAX_POLL_FAILURES) {
+                // errno is read after the call returned to Java, which may have
+                // changed it meanwhile: only a failure that repeats is trusted to
+                // be one, a single one is taken for a signal (Ctrl-C, EINTR)
+                int err = Native.errno();
+                throw new LibbpfException("poll perf buffer", err == 0 || err == EINTR ? 5 /* EIO */ : err);
             }
         }
         return readAll();

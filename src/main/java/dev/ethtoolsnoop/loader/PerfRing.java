@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.loader;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
@@ -15,6 +18,9 @@ import java.nio.ByteOrder;
  * kernel at once, and then they are handed over from the copy: in a burst
  * the kernel writes on into the freed space while the reader decodes, and
  * no record costs a call of its own into native memory.
+ *
+ * <p>Bytes that are not records (which only a kernel bug could write) are
+ * skipped with a warning: what they held cannot be counted as events.
  */
 final class PerfRing {
     /** Offsets in struct perf_event_mmap_page (PerfEventAttrTest checks them against the header). */
@@ -38,6 +44,8 @@ final class PerfRing {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    private static final Logger LOG = LoggerFactory.getLogger(PerfRing.class);
 
     private final MemorySegment header;
     private final MemorySegment data;
@@ -66,6 +74,13 @@ final class PerfRing {
         this.lostType = lostType;
     }
 
+    /** Gives the ring back from tail up to head, unread. */
+    private void skip(long tail, long head, String why) {
+        LOG.warn("perf ring: skipped {} bytes at {} ({}): events in them are neither shown nor counted",
+                head - tail, tail, why);
+        RING_LONG.setRelease(header, DATA_TAIL, head);
+    }
+
     /**
      * Reads the records written up to now (at most one ring's worth, so that
      * one busy CPU cannot keep the others waiting); returns how many. If
@@ -78,7 +93,7 @@ final class PerfRing {
         while (tail != head) {
             long available = head - tail;
             if (available < 0 || available > data.byteSize()) {
-                RING_LONG.setRelease(header, DATA_TAIL, head); // not positions we wrote: start again from the kernel's
+                skip(tail, head, "positions out of range");
                 return n;
             }
             int len = (int) Math.min(available, copy.length);
@@ -98,8 +113,9 @@ final class PerfRing {
                 whole += size;
             }
             if (whole == 0) {
-                // no whole record, though a copy holds the largest: not a record at all
-                RING_LONG.setRelease(header, DATA_TAIL, head);
+                // the kernel publishes whole records only, and a copy holds the
+                // largest: what does not end before head is not a record
+                skip(tail, head, "not a record");
                 return n;
             }
             tail += whole;

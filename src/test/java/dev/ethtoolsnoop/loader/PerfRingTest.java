@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A ring laid out as the kernel writes one, read by PerfRing. */
 class PerfRingTest {
@@ -99,7 +100,8 @@ class PerfRingTest {
                 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36);
         sample(99);
         sample(98);
-        assertEquals(224 + 48 - DATA, head % DATA - 32); // it did wrap
+        assertEquals(224, tail());
+        assertTrue(tail() % DATA + 48 > DATA, "the next record crosses the ring's end");
         assertEquals(3, ring.read(records));
         assertEquals("sample 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32"
                 + " 33 34 35 36", seen.get(0));
@@ -187,6 +189,57 @@ class PerfRingTest {
         assertEquals(count, seen.size());
         assertEquals("sample " + (byte) 2999, seen.get(2999));
         assertEquals(count * 32L, tail());
+    }
+
+    /** 32-byte samples whose one data byte counts from first, written at the ring's position pos on. */
+    private static long writeSamples(MemorySegment ring, long pos, int first, int count) {
+        byte[] rec = new byte[32];
+        MemorySegment rs = MemorySegment.ofArray(rec);
+        rs.set(ValueLayout.JAVA_INT_UNALIGNED, 0, SAMPLE);
+        rs.set(ValueLayout.JAVA_SHORT_UNALIGNED, 6, (short) 32);
+        rs.set(ValueLayout.JAVA_INT_UNALIGNED, 8, 1);
+        for (int i = 0; i < count; i++) {
+            rec[12] = (byte) (first + i);
+            for (int b = 0; b < 32; b++) {
+                ring.set(ValueLayout.JAVA_BYTE, (pos + b) % ring.byteSize(), rec[b]);
+            }
+            pos += 32;
+        }
+        return pos;
+    }
+
+    @Test
+    void copiesThatStartNearTheEndAndWrapAreReadInTurns() {
+        MemorySegment ringData = arena.allocate(1 << 17, 8);
+        PerfRing r = new PerfRing(header, ringData, new byte[PerfRing.MAX_RECORD], SAMPLE, LOST);
+        long start = (1 << 17) * 5L - 96; // positions run on; this one is 96 bytes before the end
+        header.set(ValueLayout.JAVA_LONG, PerfRing.DATA_TAIL, start);
+        long end = writeSamples(ringData, start, 0, 3000); // 96 000 bytes: more than a copy, across the end
+        header.set(ValueLayout.JAVA_LONG, PerfRing.DATA_HEAD, end);
+        assertEquals(3000, r.read(records));
+        for (int i = 0; i < 3000; i++) {
+            assertEquals("sample " + (byte) i, seen.get(i), "record " + i);
+        }
+        assertEquals(end, tail());
+    }
+
+    @Test
+    void ringsShareOneCopy() {
+        MemorySegment header2 = arena.allocate(4096, 8);
+        MemorySegment data2 = arena.allocate(1 << 12, 8);
+        byte[] shared = new byte[PerfRing.MAX_RECORD];
+        MemorySegment data1 = arena.allocate(1 << 12, 8);
+        PerfRing one = new PerfRing(header, data1, shared, SAMPLE, LOST);
+        PerfRing two = new PerfRing(header2, data2, shared, SAMPLE, LOST);
+        header.set(ValueLayout.JAVA_LONG, PerfRing.DATA_HEAD, writeSamples(data1, 0, 0, 10));
+        header2.set(ValueLayout.JAVA_LONG, PerfRing.DATA_HEAD, writeSamples(data2, 0, 100, 10));
+        assertEquals(10, one.read(records));
+        assertEquals(10, two.read(records));
+        assertEquals(20, seen.size());
+        for (int i = 0; i < 10; i++) {
+            assertEquals("sample " + i, seen.get(i));
+            assertEquals("sample " + (100 + i), seen.get(10 + i));
+        }
     }
 
     private static PerfBuffer.Records failing() {
