@@ -29,9 +29,9 @@ import java.util.function.Predicate;
 final class Tracer {
     private static final Logger LOG = LoggerFactory.getLogger(Tracer.class);
     /**
-     * Longest wait for records: the kernel wakes us only when a ring holds a
-     * watermark's worth (see PerfBuffer), so what trickles in slower is
-     * shown this long after it came, at most.
+     * Longest wait for records: the kernel wakes us only after a watermark's
+     * worth has been written to a ring (see PerfBuffer), so what trickles in
+     * slower is shown this long after it came, at most.
      */
     private static final int POLL_MS = 20;
     /**
@@ -41,11 +41,13 @@ final class Tracer {
     private static final int FIRST_POLL_MS = 2;
     private static final long FIRST_POLLS_NS = 200_000_000L;
     /**
-     * Setup's garbage (the kernel BTF's copies) is given back this long after
-     * the ready line: a full GC and malloc_trim take ~25 ms, which would
-     * otherwise delay the first events.
+     * Setup's garbage (the kernel BTF's copies) is given back at least this
+     * long after the ready line, at a poll that read few records: a full GC
+     * and malloc_trim take ~25 ms, which would delay the first events, or a
+     * burst being read.
      */
     private static final long RELEASE_AFTER_NS = 1_000_000_000L;
+    private static final int RELEASE_BELOW_RECORDS = 64;
     /** Drop counter and stdout's reader: looked at this often, not per wake-up (each is a syscall). */
     private static final long CHECK_EVERY_NS = 100_000_000L;
     /** Bound on the final drain's reads, each of which empties every ring. */
@@ -62,8 +64,8 @@ final class Tracer {
     private final Answers answers = new Answers();
     /*
      * Made once: a method reference bound to an object is a new object each
-     * time it is evaluated, and without C2 each one was made through the
-     * JVM's runtime, a few per cent of an event.
+     * time it is evaluated, and without C2 each one is made through the
+     * JVM's runtime, a noticeable part of an event's cost.
      */
     private final Consumer<Operation> emitter = this::emit;
     private final Consumer<RtnlWait> waitSink;
@@ -144,8 +146,12 @@ final class Tracer {
         long nextCheck = 0;
         while (!stopRequested) {
             long sinceReady = System.nanoTime() - readyAt;
-            buffer.poll(sinceReady < FIRST_POLLS_NS ? FIRST_POLL_MS : POLL_MS);
+            int read = buffer.poll(sinceReady < FIRST_POLLS_NS ? FIRST_POLL_MS : POLL_MS);
             long now = System.nanoTime();
+            if (!setupMemoryReleased && sinceReady >= RELEASE_AFTER_NS && read < RELEASE_BELOW_RECORDS) {
+                setupMemoryReleased = true;
+                Probes.releaseSetupMemory();
+            }
             answers.release(now, emitter);
             if (now >= nextCheck) {
                 nextCheck = now + CHECK_EVERY_NS;
@@ -156,10 +162,6 @@ final class Tracer {
                     waits.release(now, waitSink);
                 }
                 reportDropped();
-                if (!setupMemoryReleased && now - readyAt >= RELEASE_AFTER_NS) {
-                    setupMemoryReleased = true;
-                    Probes.releaseSetupMemory();
-                }
                 if (outputGone.getAsBoolean()) {
                     return; // the reader went away: nothing more can be shown
                 }

@@ -5,6 +5,9 @@ package dev.ethtoolsnoop.decode;
  * One ethtool operation as the kernel reported it. Strings stay raw bytes:
  * comm and interface names are chosen by whoever runs on the host, and only
  * the sinks know how to show them safely.
+ * The arrays are shared (the decoder hands the same array over while a name
+ * repeats, and the sinks and the device lookup remember arrays by identity):
+ * nothing may write to them.
  *
  * @param netns   inode number of the network namespace (unsigned)
  * @param subCmd  ETHTOOL_PERQUEUE sub-command, or -1

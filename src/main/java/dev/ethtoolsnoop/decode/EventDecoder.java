@@ -49,7 +49,7 @@ public final class EventDecoder {
 
     /**
      * The sample at b[at, at + size), where the reader copied it out of the
-     * ring: plain array reads, no copy of its own.
+     * ring: plain array reads; only a payload and new names are copied.
      *
      * @throws IllegalArgumentException for a sample too short to be an event
      */

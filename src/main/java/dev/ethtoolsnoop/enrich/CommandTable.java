@@ -16,9 +16,9 @@ import java.util.TreeMap;
 final class CommandTable {
     private final Map<Integer, CommandInfo> byValue;
     /**
-     * The same, indexed by value for the lookups made per event (a tree
-     * lookup with a boxed key cost a few per cent of an event); the values
-     * are small, the holes null.
+     * The same, indexed by value for the lookups made per event (cheaper
+     * than a tree walk with a boxed key); the values are small, the holes
+     * null.
      */
     private final CommandInfo[] dense;
 

@@ -20,7 +20,7 @@ public final class JsonSink extends PrintSink {
 
     /*
      * The lines' fixed text, encoded once: copying a String into the line
-     * char by char was a third of a JSON line's cost.
+     * char by char would be a large part of a JSON line's cost.
      */
     private static final byte[] J_OBJ_TS_NS = ascii("{\"ts_ns\":");
     private static final byte[] J_BACKEND = ascii(",\"backend\":");

@@ -199,7 +199,7 @@ final class LineBuilder {
         return true;
     }
 
-    /** Printable ASCII other than the backslash: shown as is by every escaping here. */
+    /** Printable ASCII other than the backslash and the double quote: shown as is by every escaping here. */
     static boolean plain(byte[] raw) {
         for (byte b : raw) {
             if (b < 0x20 || b > 0x7e || b == '\\' || b == '"') {
