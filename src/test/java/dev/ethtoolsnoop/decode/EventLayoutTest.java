@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.decode;
 
+import dev.ethtoolsnoop.support.CProgram;
 import dev.ethtoolsnoop.support.LiveGate;
 import dev.ethtoolsnoop.loader.ConfigLayout;
 import dev.ethtoolsnoop.loader.CountersLayout;
@@ -23,8 +24,6 @@ class EventLayoutTest {
     private static final Path HEADER = Path.of("bpf/ethtoolsnoop.h").toAbsolutePath();
 
     private static Map<String, Long> cLayout() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("layout");
-        Path src = dir.resolve("layout.c");
         StringBuilder c = new StringBuilder("""
                 #include <stddef.h>
                 #include <stdio.h>
@@ -65,19 +64,11 @@ class EventLayoutTest {
                 printf("counters.COUNTERS_SIZE %d\\n", COUNTERS_SIZE);
                 return 0; }
                 """);
-        Files.writeString(src, c);
-        Path bin = dir.resolve("layout");
-        Process cc = new ProcessBuilder("gcc", "-Wall", "-Werror", "-o", bin.toString(), src.toString())
-                .redirectErrorStream(true).start();
-        String ccOut = new String(cc.getInputStream().readAllBytes());
-        assertEquals(0, cc.waitFor(), ccOut);
-        Process run = new ProcessBuilder(bin.toString()).start();
         Map<String, Long> m = new HashMap<>();
-        for (String line : new String(run.getInputStream().readAllBytes()).split("\n")) {
+        for (String line : CProgram.output(c.toString()).split("\n")) {
             String[] kv = line.split(" ");
             m.put(kv[0], Long.parseLong(kv[1]));
         }
-        assertEquals(0, run.waitFor());
         return m;
     }
 

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ethtoolsnoop.loader;
 
+import dev.ethtoolsnoop.support.CProgram;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PerfEventAttrTest {
     @Test
     void watermarkFlagIsWherePerfBufferSetsIt() throws Exception {
-        Path dir = Files.createTempDirectory("attr");
-        Path src = dir.resolve("attr.c");
-        Files.writeString(src, """
+        String out = CProgram.output("""
                 #include <stdio.h>
                 #include <string.h>
                 #include <linux/perf_event.h>
@@ -35,14 +31,7 @@ class PerfEventAttrTest {
                     return 0;
                 }
                 """);
-        Path bin = dir.resolve("attr");
-        Process cc = new ProcessBuilder("gcc", "-Wall", "-Werror", "-o", bin.toString(), src.toString())
-                .redirectErrorStream(true).start();
-        String ccOut = new String(cc.getInputStream().readAllBytes());
-        assertEquals(0, cc.waitFor(), ccOut);
-        Process run = new ProcessBuilder(bin.toString()).start();
-        String[] set = new String(run.getInputStream().readAllBytes()).strip().split("\n");
-        assertEquals(0, run.waitFor());
+        String[] set = out.strip().split("\n");
         assertEquals(1, set.length, String.join(";", set));
         String[] at = set[0].split(" ");
         long byteAt = Long.parseLong(at[0]);
@@ -54,9 +43,7 @@ class PerfEventAttrTest {
 
     @Test
     void ringOffsetsAreTheKernelHeaders() throws Exception {
-        Path dir = Files.createTempDirectory("ring");
-        Path src = dir.resolve("ring.c");
-        Files.writeString(src, """
+        String out = CProgram.output("""
                 #include <stdio.h>
                 #include <stddef.h>
                 #include <linux/perf_event.h>
@@ -70,15 +57,7 @@ class PerfEventAttrTest {
                            sizeof(struct perf_event_header));
                     return 0;
                 }
-                """);
-        Path bin = dir.resolve("ring");
-        Process cc = new ProcessBuilder("gcc", "-Wall", "-Werror", "-o", bin.toString(), src.toString())
-                .redirectErrorStream(true).start();
-        String ccOut = new String(cc.getInputStream().readAllBytes());
-        assertEquals(0, cc.waitFor(), ccOut);
-        Process run = new ProcessBuilder(bin.toString()).start();
-        String out = new String(run.getInputStream().readAllBytes()).strip();
-        assertEquals(0, run.waitFor());
+                """).strip();
         assertEquals(PerfRing.DATA_HEAD + " " + PerfRing.DATA_TAIL + " " + PerfRing.DATA_OFFSET + " "
                 + PerfRing.DATA_SIZE + " " + PerfRing.RECORD_SIZE_AT + " " + PerfRing.HEADER_BYTES, out);
     }

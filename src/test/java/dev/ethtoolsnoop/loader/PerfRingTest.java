@@ -175,16 +175,7 @@ class PerfRingTest {
         PerfRing r = new PerfRing(header, big, small, SAMPLE, LOST);
         // 3 000 records of 32 bytes: 96 000 bytes, more than one copy holds
         int count = 3000;
-        byte[] rec = new byte[32];
-        MemorySegment rs = MemorySegment.ofArray(rec);
-        rs.set(ValueLayout.JAVA_INT_UNALIGNED, 0, SAMPLE);
-        rs.set(ValueLayout.JAVA_SHORT_UNALIGNED, 6, (short) 32);
-        rs.set(ValueLayout.JAVA_INT_UNALIGNED, 8, 1);
-        for (int i = 0; i < count; i++) {
-            rec[12] = (byte) i;
-            MemorySegment.copy(rs, 0, big, (long) i * 32, 32);
-        }
-        header.set(ValueLayout.JAVA_LONG, PerfRing.DATA_HEAD, count * 32L);
+        header.set(ValueLayout.JAVA_LONG, PerfRing.DATA_HEAD, writeSamples(big, 0, 0, count));
         assertEquals(count, r.read(records));
         assertEquals(count, seen.size());
         assertEquals("sample " + (byte) 2999, seen.get(2999));
