@@ -30,20 +30,8 @@ public final class EventDecoder {
 
     /** @throws IllegalArgumentException for a sample too short to be an event */
     public Event decode(MemorySegment sample) {
-        return decode(sample, 0, sample.byteSize());
-    }
-
-    /**
-     * The sample at memory[offset, offset + size).
-     *
-     * @throws IllegalArgumentException for a sample too short to be an event
-     */
-    public Event decode(MemorySegment memory, long offset, long size) {
-        if (size < SIZE) {
-            throw new IllegalArgumentException("sample of " + size + " bytes, an event has " + SIZE);
-        }
-        int copied = (int) Math.min(size, raw.length);
-        MemorySegment.copy(memory, offset, rawSegment, 0, copied);
+        int copied = (int) Math.min(sample.byteSize(), raw.length);
+        MemorySegment.copy(sample, 0, rawSegment, 0, copied);
         return decode(raw, 0, copied);
     }
 
@@ -163,15 +151,11 @@ public final class EventDecoder {
         if (n == last.length && Arrays.equals(b, offset, offset + n, last, 0, n)) {
             return last;
         }
-        return n == 0 ? NONE : Arrays.copyOfRange(b, offset, offset + n);
+        return Arrays.copyOfRange(b, offset, offset + n);
     }
 
     /** The bytes of a NUL-terminated field, without the terminator. */
     static byte[] cString(byte[] raw, int offset, int max) {
-        int n = 0;
-        while (n < max && raw[offset + n] != 0) {
-            n++;
-        }
-        return n == 0 ? NONE : Arrays.copyOfRange(raw, offset, offset + n);
+        return same(raw, offset, max, NONE); // an empty field is NONE itself
     }
 }

@@ -94,32 +94,25 @@ final class LineBuilder {
             // a timestamp, a netns inode: the high part, then nine digits (one long division)
             long high = v / 1_000_000_000L;
             num(high);
-            ensure(9);
-            int low = (int) (v - high * 1_000_000_000L);
-            for (int i = len + 8; i >= len; i--) {
-                int q = (int) ((low * 0xCCCC_CCCDL) >>> 35);
-                buf[i] = (byte) ('0' + (low - q * 10));
-                low = q;
-            }
-            len += 9;
-            chars += 9;
-            return this;
+            return digits((int) (v - high * 1_000_000_000L), 9);
         }
         int x = (int) v;
-        int digits = x < 100_000
+        return digits(x, x < 100_000
                 ? (x < 100 ? (x < 10 ? 1 : 2) : x < 1_000 ? 3 : x < 10_000 ? 4 : 5)
-                : (x < 10_000_000 ? (x < 1_000_000 ? 6 : 7) : x < 100_000_000 ? 8 : x < 1_000_000_000 ? 9 : 10);
-        ensure(digits);
-        int i = len + digits;
-        while (x >= 10) {
+                : (x < 10_000_000 ? (x < 1_000_000 ? 6 : 7) : x < 100_000_000 ? 8 : x < 1_000_000_000 ? 9 : 10));
+    }
+
+    /** The last count digits of x >= 0, zeros in front if it has fewer. */
+    private LineBuilder digits(int x, int count) {
+        ensure(count);
+        for (int i = len + count - 1; i >= len; i--) {
             // x / 10 as a multiply and shift, exact for every int >= 0: C1 would divide
             int q = (int) ((x * 0xCCCC_CCCDL) >>> 35);
-            buf[--i] = (byte) ('0' + (x - q * 10));
+            buf[i] = (byte) ('0' + (x - q * 10));
             x = q;
         }
-        buf[--i] = (byte) ('0' + x);
-        len += digits;
-        chars += digits;
+        len += count;
+        chars += count;
         return this;
     }
 
