@@ -113,12 +113,59 @@ class ImageIT {
 
     /** The java command line the image launcher would exec (bash -x), for --version. */
     private static String trace() throws Exception {
-        Process p = new ProcessBuilder("bash", "-x", LAUNCHER.toString(), "--version").redirectErrorStream(true)
-                .start();
+        return traced(new ProcessBuilder("bash", "-x", LAUNCHER.toString(), "--version"), "+ exec ");
+    }
+
+    /** The first line of a bash -x run's trace that starts with prefix; the run must succeed. */
+    private static String traced(ProcessBuilder pb, String prefix) throws Exception {
+        Process p = pb.redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
-        return out.lines().filter(l -> l.startsWith("+ exec ")).findFirst().orElseThrow(() -> new AssertionError(out));
+        return out.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(out));
+    }
+
+    /**
+     * The launcher finds its image without forking where it can, and however
+     * it is called it hands java the image's paths spelled as the build spelled
+     * them: otherwise the AOT cache would not match the jar.
+     */
+    @Test
+    void theLauncherFindsItsImageHoweverItIsCalled() throws Exception {
+        Path real = IMAGE.toRealPath();
+        String jar = " -jar " + real.resolve("lib/app/ethtoolsnoop.jar") + " --version";
+        String cache = "-XX:AOTCache=" + real.resolve("lib/app/ethtoolsnoop.aot");
+        Path link = DIR.resolve("ethtoolsnoop-link");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, LAUNCHER.toRealPath());
+        List<ProcessBuilder> calls = List.of(
+                new ProcessBuilder("bash", "-x", real.resolve("bin/ethtoolsnoop").toString(), "--version"),
+                new ProcessBuilder("bash", "-x", "./ethtoolsnoop", "--version").directory(real.resolve("bin").toFile()),
+                new ProcessBuilder("bash", "-x", "ethtoolsnoop", "--version").directory(real.resolve("bin").toFile()),
+                new ProcessBuilder("bash", "-x", "bin/../bin//ethtoolsnoop", "--version").directory(real.toFile()),
+                new ProcessBuilder("bash", "-x", link.toString(), "--version"));
+        for (ProcessBuilder call : calls) {
+            String exec = traced(call, "+ exec ");
+            assertTrue(exec.startsWith("+ exec " + real.resolve("bin/java") + " @" + real.resolve("lib/app/jvm.args")),
+                    call.command() + " in " + call.directory() + ": " + exec);
+            assertTrue(exec.contains(cache) && exec.endsWith(jar), call.command() + " in " + call.directory() + ": " + exec);
+        }
+        Process p = new ProcessBuilder(link.toString(), "--version").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("ethtoolsnoop 0.1.0\n", new String(p.getInputStream().readAllBytes()));
+        assertEquals(0, p.exitValue());
+    }
+
+    /** glibc's huge-page tunable goes first, so that tunables the user set still win. */
+    @Test
+    void theLauncherAsksGlibcForHugePagesBeforeTheUsersTunables() throws Exception {
+        ProcessBuilder plain = new ProcessBuilder("bash", "-x", LAUNCHER.toString(), "--version");
+        plain.environment().remove("GLIBC_TUNABLES");
+        assertEquals("+ export GLIBC_TUNABLES=glibc.malloc.hugetlb=1", traced(plain, "+ export GLIBC_TUNABLES"));
+        ProcessBuilder users = new ProcessBuilder("bash", "-x", LAUNCHER.toString(), "--version");
+        users.environment().put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0:glibc.malloc.arena_max=2");
+        assertEquals("+ export GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.hugetlb=0:glibc.malloc.arena_max=2",
+                traced(users, "+ export GLIBC_TUNABLES"));
     }
 
     @Test
