@@ -27,8 +27,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 bin=$root/target/bench
-# the tracer: the launcher, or the command in ETHTOOLSNOOP_BENCH_TRACER (run.sh)
-read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$root/ethtoolsnoop}"
+# the tracer: the runtime image's launcher, what the package installs as
+# /usr/sbin/ethtoolsnoop (run.sh has the checkout's launcher build it first:
+# that one's up-to-date check is not part of a user's start), else the
+# checkout's launcher, or the command in ETHTOOLSNOOP_BENCH_TRACER (run.sh)
+default_tracer=$root/ethtoolsnoop
+[[ -x $root/target/image/bin/ethtoolsnoop ]] && default_tracer=$root/target/image/bin/ethtoolsnoop
+read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$default_tracer}"
 
 quick=
 [[ ${1:-} == --quick ]] && { quick=1; shift; }
@@ -41,7 +46,7 @@ results=$out/results
 
 # Under qemu TCG everything runs 20-50 times slower: smaller loops, longer
 # waits. Only ratios mean anything there.
-if [[ -n ${ETHTOOLSNOOP_VM:-} ]]; then vm=1 scale=0.01 poll=0.1 settle=3 patience=600 quiet_s=2; else vm= scale=1 poll=0.02 settle=1 patience=120 quiet_s=0.3; fi
+if [[ -n ${ETHTOOLSNOOP_VM:-} ]]; then vm=1 scale=0.01 poll=0.02 settle=3 patience=600 quiet_s=2; else vm= scale=1 poll=0.002 settle=1 patience=120 quiet_s=0.3; fi
 if [[ -n $quick ]]; then
     rounds=2 n_eth=20000 n_genl=10000 n_ioctl=100000 n_send=40000 drain_secs=1
     rates=(10000 30000 100000 200000 0)
@@ -78,6 +83,9 @@ storm=$root/target/test-bin/ethtool_storm
 }
 
 tmp=$(mktemp -d /tmp/etsn-bench.XXXXXX)
+# a pipe nobody writes to: reading it with a timeout is a sleep without a fork
+mkfifo "$tmp/never"
+exec {never}<>"$tmp/never"
 dev=etsnbench0
 pids=()
 mounted_tracefs=
@@ -119,6 +127,9 @@ stop() {
 }
 now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# Sets variable $1 to the seconds from $2 to $3, both microseconds
+# (${EPOCHREALTIME/./}), to the ms: printf -v, no subshell.
+since() { local d=$(($3 - $2)); printf -v "$1" '%d.%03d' $((d / 1000000)) $((d / 1000 % 1000)); }
 min() { sort -g | head -n1; }
 record() { echo "$backend $1 $2" >>"$results"; }
 die() {
@@ -164,12 +175,17 @@ bt_program() {
 
 # Starts a tracer ("ours" or "bt") with stdout appended to $2 and stderr to
 # $3 (appending, so that the file can be truncated under it), and waits for
-# its first printed event (a line matching $first_re, default "^DEV ") while
-# a GDRVINFO ticks every ms (on $tick_dev in namespace $tick_ns if set). Sets
-# tracer_pid,
-# t_line (ours: the ready line) and t_first, in seconds since launch.
+# its first printed event (a line matching $first_re, an extended regular
+# expression, default "^DEV ") while a GDRVINFO ticks every ms (on $tick_dev
+# in namespace $tick_ns if set). Sets tracer_pid, t_line (ours: the ready
+# line) and t_first, in seconds since launch.
+#
+# The wait runs on bash builtins alone (read, a read timeout for the pause,
+# EPOCHREALTIME): a grep, awk or sleep per round would be forks every few ms,
+# CPU taken from the start being timed on a small machine, and the rounds
+# can then be 2 ms apart.
 launch() {
-    local kind=$1 o=$2 e=$3 t0 tick
+    local kind=$1 o=$2 e=$3 tick start now ofd efd line o_part= e_part= re=${first_re:-^$dev }
     shift 3
     : >"$o"
     : >"$e"
@@ -177,29 +193,44 @@ launch() {
     ${tick_ns:+ip netns exec "$tick_ns"} "$bin/syscall_loop" tick "${tick_dev:-$dev}" 1000 >/dev/null &
     tick=$!
     pids+=("$tick")
-    t0=$(now)
+    exec {ofd}<"$o" {efd}<"$e"
+    start=${EPOCHREALTIME/./}
     "$@" >>"$o" 2>>"$e" &
     tracer_pid=$!
     pids+=("$tracer_pid")
     t_line= t_first=
     while [[ -z $t_first ]]; do
-        if [[ $kind == ours && -z $t_line ]] && grep -q '^Tracing ethtool operations' "$e"; then
-            t_line=$(elapsed "$t0" "$(now)")
+        now=${EPOCHREALTIME/./}
+        # the lines written since the last round; read hands back a last
+        # line without its newline yet, kept until the rest comes
+        if [[ $kind == ours && -z $t_line ]]; then
+            while IFS= read -r -u "$efd" line; do
+                line=$e_part$line e_part=
+                if [[ $line == "Tracing ethtool operations"* ]]; then since t_line "$start" "${EPOCHREALTIME/./}"; break; fi
+            done
+            [[ -n $t_line ]] || e_part+=$line
         fi
-        if grep -q "${first_re:-^$dev }" "$o"; then
-            t_first=$(elapsed "$t0" "$(now)")
-            [[ -z $t_line ]] && t_line=$t_first # both seen in the same poll
-        fi
+        while IFS= read -r -u "$ofd" line; do
+            line=$o_part$line o_part=
+            if [[ $line =~ $re ]]; then
+                since t_first "$start" "${EPOCHREALTIME/./}"
+                [[ -z $t_line ]] && t_line=$t_first # both seen in the same round
+                break
+            fi
+        done
+        [[ -n $t_first ]] && break
+        o_part+=$line
         if ! kill -0 "$tracer_pid" 2>/dev/null; then
             stop "$tick"
             die "$kind tracer ended before tracing: $(cat "$e")"
         fi
-        if (($(elapsed "$t0" "$(now)" | cut -d. -f1) > patience)); then
+        if ((now - start > patience * 1000000)); then
             stop "$tick"
             die "$kind tracer printed no event within ${patience}s: $(cat "$e")"
         fi
-        sleep "$poll"
+        read -r -t "$poll" -u "$never" || true
     done
+    exec {ofd}<&- {efd}<&-
     stop "$tick"
 }
 

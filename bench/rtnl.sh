@@ -24,7 +24,8 @@
 #   bench/rtnl.sh [--quick] [OUTDIR BACKEND]      (root)
 # With OUTDIR, appends "BACKEND rtnl_* VALUE" lines to OUTDIR/results for
 # bench/table.py (bench/run.sh passes its host results). The tracer is
-# ./ethtoolsnoop, or the command in $ETHTOOLSNOOP_BENCH_TRACER.
+# the runtime image's launcher (else ./ethtoolsnoop), or the command in
+# $ETHTOOLSNOOP_BENCH_TRACER.
 # Exits 1 when something cannot be measured.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +41,9 @@ if (($#)); then
 fi
 if [[ -n $quick ]]; then rounds=3 n=20000; else rounds=6 n=50000; fi
 loops=(1 2 2b)
-read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$root/ethtoolsnoop}"
+default_tracer=$root/ethtoolsnoop
+[[ -x $root/target/image/bin/ethtoolsnoop ]] && default_tracer=$root/target/image/bin/ethtoolsnoop
+read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$default_tracer}"
 for tool in bpftrace ip gcc python3; do
     command -v $tool >/dev/null || { echo "rtnl: $tool is missing" >&2; exit 1; }
 done

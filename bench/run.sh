@@ -46,8 +46,11 @@ mkdir -p "$(dirname "$storm")"
 # builds the jar now if it is missing or stale. ETHTOOLSNOOP_BENCH_TRACER, a
 # command (e.g. a `java @src/main/image/jvm.args -jar JAR` line), replaces
 # the launcher on the host: no build then unless a guest needs one.
-read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$root/ethtoolsnoop}"
 if [[ -z ${ETHTOOLSNOOP_BENCH_TRACER:-} ]] || ((${#suites[@]})); then "$root/ethtoolsnoop" --list-commands >/dev/null; fi
+# what measure.sh runs: the image's launcher once the build made it
+tracer_default=$root/ethtoolsnoop
+[[ -x $root/target/image/bin/ethtoolsnoop ]] && tracer_default=$root/target/image/bin/ethtoolsnoop
+read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$tracer_default}"
 "${tracer[@]}" --list-commands >/dev/null
 
 # The host's backend: what auto picks here (syscall on kernels without
