@@ -3,13 +3,17 @@ package dev.ethtoolsnoop;
 
 import dev.ethtoolsnoop.decode.EventDecoder;
 import dev.ethtoolsnoop.decode.EventLayout;
+import dev.ethtoolsnoop.enrich.Callers;
+import dev.ethtoolsnoop.enrich.Cgroups;
 import dev.ethtoolsnoop.enrich.DeviceNames;
 import dev.ethtoolsnoop.enrich.Enricher;
 import dev.ethtoolsnoop.enrich.Operation;
+import dev.ethtoolsnoop.enrich.ProcessNames;
 import dev.ethtoolsnoop.loader.Probes;
 import dev.ethtoolsnoop.loader.TraceConfig;
 import dev.ethtoolsnoop.sink.HistogramSink;
 import dev.ethtoolsnoop.sink.JsonSink;
+import dev.ethtoolsnoop.sink.PipeWatch;
 import dev.ethtoolsnoop.sink.Sink;
 import dev.ethtoolsnoop.sink.SummarySink;
 import dev.ethtoolsnoop.sink.TableSink;
@@ -20,13 +24,14 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The training run behind the AOT cache that `mvn package` builds: what a
  * start does, without root and without touching the kernel's BPF state
- * (option parsing, help, the command tables, the loader up to the kernel,
- * decoding and every sink). Its output goes nowhere.
+ * (option parsing, help, the command tables, the start up to the kernel's
+ * BPF, decoding and every sink). Its output goes nowhere.
  */
 public final class Training {
     private Training() {
@@ -45,7 +50,7 @@ public final class Training {
             Main.run("--help");
             Main.run("--backend", "nosuch");
             QuickArgs.parse("-j", "-T", "-p", "1", "-c", "ethtool", "-i", "eth0", "--duration", "1", "--count", "1");
-            Probes.rehearse(TraceConfig.everything());
+            rehearseStart();
             Enricher enricher = new Enricher(0, DeviceNames.none());
             for (Sink sink : List.of(new TableSink(devNull, true, 0), new JsonSink(devNull),
                     new SummarySink(devNull, false, () -> 0), new HistogramSink(devNull, true))) {
@@ -60,6 +65,30 @@ public final class Training {
             System.setOut(out);
             System.setErr(err);
             Main.stdout = null;
+        }
+    }
+
+    /**
+     * A start as far as it goes without root: what trace() does before the
+     * probes load (cgroups, this namespace, the device list), the loader's
+     * rehearsal, and the classes tracing runs on once they have.
+     */
+    private static void rehearseStart() {
+        Cgroups cgroups = Cgroups.ofSystem();
+        new Main().warnings(Path.of("/sys/class/net"), Path.of("/proc"));
+        try (DeviceNames devices = DeviceNames.ofKernel(Main.ownNetns())) {
+            new Enricher(0, devices, new Callers(cgroups, ProcessNames.ofSystem()));
+        }
+        Probes.rehearse(TraceConfig.everything());
+        PipeWatch.readerGone(1);
+        for (String name : List.of("dev.ethtoolsnoop.Tracer", "dev.ethtoolsnoop.Signals",
+                "dev.ethtoolsnoop.loader.PerfBuffer", "dev.ethtoolsnoop.loader.PerfRing",
+                "dev.ethtoolsnoop.loader.EntrySkips", "dev.ethtoolsnoop.enrich.Answers")) {
+            try {
+                Class.forName(name, false, Training.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("training names a class that is gone: " + name, e);
+            }
         }
     }
 

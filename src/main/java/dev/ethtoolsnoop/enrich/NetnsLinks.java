@@ -42,7 +42,8 @@ final class NetnsLinks implements LinkSource {
     private final MemorySegment pollfd = arena.allocate(8, 4);
     private final MemorySegment kernel = arena.allocate(SOCKADDR_NL_LEN, 4);
     private final MemorySegment links = arena.allocate(SOCKADDR_NL_LEN, 4);
-    private final Libc.open open = Libc.open.makeInvoker();
+    /** open(2), a variadic downcall: made when another namespace is first met, not at every start. */
+    private Libc.open open;
     private int ownNsFd = -1;
     private int seq;
 
@@ -92,6 +93,9 @@ final class NetnsLinks implements LinkSource {
     }
 
     private int openPath(String path) {
+        if (open == null) {
+            open = Libc.open.makeInvoker();
+        }
         try (Arena a = Arena.ofConfined()) {
             return open.apply(a.allocateFrom(path), Libc.O_RDONLY() | Libc.O_CLOEXEC());
         }

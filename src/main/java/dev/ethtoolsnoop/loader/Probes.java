@@ -131,16 +131,8 @@ public final class Probes implements AutoCloseable {
 
     public static Probes attach(TraceConfig config, BackendChoice choice) throws SetupException {
         Native.unmapLargeBlocksWhenFreed(); // before the first of the BTF copies is made
-        // The kernel's BTF comes out of sysfs a page per read(), over a
-        // thousand of them: they run beside libbpf's set-up, not after it.
-        FutureTask<KernelFacts> kernel = new FutureTask<>(() -> KernelBtf.read(VMLINUX_BTF, KernelFacts::of));
-        if (Files.exists(VMLINUX_BTF)) {
-            Thread.ofPlatform().daemon().name("kernel-btf").start(kernel);
-        }
-        FutureTask<RtnlMutex.Symbols> symbols = new FutureTask<>(() -> RtnlMutex.kallsyms(KALLSYMS));
-        if (config.rtnl()) {
-            Thread.ofPlatform().daemon().name("kallsyms").start(symbols);
-        }
+        FutureTask<KernelFacts> kernel = readKernelBtf();
+        FutureTask<RtnlMutex.Symbols> symbols = readKallsyms(config.rtnl());
         Native.requireLibbpf();
         LibbpfLog.install(config.verbose());
         if (!Files.exists(VMLINUX_BTF)) {
@@ -187,6 +179,28 @@ public final class Probes implements AutoCloseable {
     }
 
     /**
+     * The kernel's BTF, read on a thread of its own: it comes out of sysfs a
+     * page per read(), over a thousand of them, beside libbpf's set-up rather
+     * than before it. Never done when there is no BTF to read.
+     */
+    private static FutureTask<KernelFacts> readKernelBtf() {
+        FutureTask<KernelFacts> kernel = new FutureTask<>(() -> KernelBtf.read(VMLINUX_BTF, KernelFacts::of));
+        if (Files.exists(VMLINUX_BTF)) {
+            Thread.ofPlatform().daemon().name("kernel-btf").start(kernel);
+        }
+        return kernel;
+    }
+
+    /** Where rtnl_lock and rtnl_mutex are, read on a thread of its own when RTNL is traced. */
+    private static FutureTask<RtnlMutex.Symbols> readKallsyms(boolean rtnl) {
+        FutureTask<RtnlMutex.Symbols> symbols = new FutureTask<>(() -> RtnlMutex.kallsyms(KALLSYMS));
+        if (rtnl) {
+            Thread.ofPlatform().daemon().name("kallsyms").start(symbols);
+        }
+        return symbols;
+    }
+
+    /**
      * Walks the start-up path short of loading anything into the kernel, for
      * the AOT cache's training run (no root needed): the classes and method
      * handles it touches are then ready when a real start takes the same path.
@@ -194,9 +208,13 @@ public final class Probes implements AutoCloseable {
      */
     public static void rehearse(TraceConfig config) {
         try {
+            FutureTask<KernelFacts> kernel = readKernelBtf();
+            FutureTask<RtnlMutex.Symbols> symbols = readKallsyms(config.rtnl());
             Native.requireLibbpf();
             LibbpfLog.install(false);
-            KernelFacts facts = KernelBtf.read(VMLINUX_BTF, KernelFacts::of);
+            Privileges.effective();
+            KernelFacts facts = kernel.get();
+            symbols.get();
             facts.devEthtoolId().ifPresent(Trampolines::refusal);
             BpfObject obj = BpfObject.open(readObject());
             try {
@@ -204,8 +222,10 @@ public final class Probes implements AutoCloseable {
             } finally {
                 obj.close();
             }
-        } catch (SetupException | LibbpfException | IOException | RuntimeException e) {
+        } catch (SetupException | LibbpfException | ExecutionException | RuntimeException e) {
             LOG.debug("rehearsal stopped early: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
