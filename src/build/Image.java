@@ -23,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 public class Image {
@@ -66,7 +67,13 @@ public class Image {
         // The JVM narrates the cache's creation on stdout and stderr: kept in
         // a log, shown only when it fails.
         Path log = target.resolve("aot-training.log");
-        int rc = new ProcessBuilder(train).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
+        Process training = new ProcessBuilder(train).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // it takes seconds; a machine where it hangs fails the build, not stalls it
+        if (!training.waitFor(10, TimeUnit.MINUTES)) {
+            training.destroyForcibly();
+            throw new IllegalStateException("AOT training run still running after 10 minutes: " + Files.readString(log));
+        }
+        int rc = training.exitValue();
         if (rc != 0 || !Files.exists(app.resolve("ethtoolsnoop.aot"))) {
             throw new IllegalStateException("AOT training run failed (exit " + rc + "): " + Files.readString(log));
         }

@@ -20,11 +20,20 @@ final class Privileges {
         if (eff == null) {
             return; // no /proc: let the kernel decide
         }
-        boolean ok = eff.testBit(CAP_SYS_ADMIN) || (eff.testBit(CAP_BPF) && eff.testBit(CAP_PERFMON));
-        if (!ok) {
+        if (!sufficient(eff)) {
             throw new SetupException(SetupException.PERMISSION,
                     "permission denied: run as root (tracing needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)");
         }
+    }
+
+    /** Whether this process may load and attach the probes; true when that cannot be told (no /proc). */
+    static boolean sufficient() {
+        BigInteger eff = effective();
+        return eff == null || sufficient(eff);
+    }
+
+    private static boolean sufficient(BigInteger eff) {
+        return eff.testBit(CAP_SYS_ADMIN) || (eff.testBit(CAP_BPF) && eff.testBit(CAP_PERFMON));
     }
 
     static BigInteger effective() {

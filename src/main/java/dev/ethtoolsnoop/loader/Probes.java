@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -187,6 +188,8 @@ public final class Probes implements AutoCloseable {
         FutureTask<KernelFacts> kernel = new FutureTask<>(() -> KernelBtf.read(VMLINUX_BTF, KernelFacts::of));
         if (Files.exists(VMLINUX_BTF)) {
             Thread.ofPlatform().daemon().name("kernel-btf").start(kernel);
+        } else {
+            kernel.run(); // fails at once: whoever waits for it is told, never left waiting
         }
         return kernel;
     }
@@ -196,6 +199,8 @@ public final class Probes implements AutoCloseable {
         FutureTask<RtnlMutex.Symbols> symbols = new FutureTask<>(() -> RtnlMutex.kallsyms(KALLSYMS));
         if (rtnl) {
             Thread.ofPlatform().daemon().name("kallsyms").start(symbols);
+        } else {
+            symbols.cancel(false); // never read: get() throws rather than waits
         }
         return symbols;
     }
@@ -208,21 +213,29 @@ public final class Probes implements AutoCloseable {
      */
     public static void rehearse(TraceConfig config) {
         try {
+            Native.requireLibbpf(); // before the readers: a machine without libbpf trains no further
             FutureTask<KernelFacts> kernel = readKernelBtf();
             FutureTask<RtnlMutex.Symbols> symbols = readKallsyms(config.rtnl());
-            Native.requireLibbpf();
             LibbpfLog.install(false);
-            Privileges.effective();
+            boolean mayLoad = Privileges.sufficient();
             KernelFacts facts = kernel.get();
-            symbols.get();
-            facts.devEthtoolId().ifPresent(Trampolines::refusal);
+            try {
+                symbols.get();
+            } catch (ExecutionException | CancellationException e) {
+                LOG.debug("rehearsal: no kallsyms: {}", e.toString()); // what follows needs none
+            }
+            if (!mayLoad) {
+                // refusal() loads a program into the kernel when it may: only
+                // where it may not, so that training never touches the kernel
+                facts.devEthtoolId().ifPresent(Trampolines::refusal);
+            }
             BpfObject obj = BpfObject.open(readObject());
             try {
                 configure(obj, ProbePlan.of(Backend.SYSCALL, facts), facts, config);
             } finally {
                 obj.close();
             }
-        } catch (SetupException | LibbpfException | ExecutionException | RuntimeException e) {
+        } catch (SetupException | LibbpfException | ExecutionException | RuntimeException | LinkageError e) {
             LOG.debug("rehearsal stopped early: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
