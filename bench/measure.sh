@@ -128,7 +128,8 @@ stop() {
 now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # Sets variable $1 to the seconds from $2 to $3, both microseconds
-# (${EPOCHREALTIME/./}), to the ms: printf -v, no subshell.
+# (EPOCHREALTIME's digits: its separator is the locale's), to the ms:
+# printf -v, no subshell.
 since() { local d=$(($3 - $2)); printf -v "$1" '%d.%03d' $((d / 1000000)) $((d / 1000 % 1000)); }
 min() { sort -g | head -n1; }
 record() { echo "$backend $1 $2" >>"$results"; }
@@ -193,27 +194,27 @@ launch() {
     ${tick_ns:+ip netns exec "$tick_ns"} "$bin/syscall_loop" tick "${tick_dev:-$dev}" 1000 >/dev/null &
     tick=$!
     pids+=("$tick")
-    exec {ofd}<"$o" {efd}<"$e"
-    start=${EPOCHREALTIME/./}
+    start=${EPOCHREALTIME//[!0-9]/}
     "$@" >>"$o" 2>>"$e" &
     tracer_pid=$!
+    exec {ofd}<"$o" {efd}<"$e" # opened after: the tracer need not inherit them
     pids+=("$tracer_pid")
     t_line= t_first=
     while [[ -z $t_first ]]; do
-        now=${EPOCHREALTIME/./}
+        now=${EPOCHREALTIME//[!0-9]/}
         # the lines written since the last round; read hands back a last
         # line without its newline yet, kept until the rest comes
         if [[ $kind == ours && -z $t_line ]]; then
             while IFS= read -r -u "$efd" line; do
                 line=$e_part$line e_part=
-                if [[ $line == "Tracing ethtool operations"* ]]; then since t_line "$start" "${EPOCHREALTIME/./}"; break; fi
+                if [[ $line == "Tracing ethtool operations"* ]]; then since t_line "$start" "${EPOCHREALTIME//[!0-9]/}"; break; fi
             done
             [[ -n $t_line ]] || e_part+=$line
         fi
         while IFS= read -r -u "$ofd" line; do
             line=$o_part$line o_part=
             if [[ $line =~ $re ]]; then
-                since t_first "$start" "${EPOCHREALTIME/./}"
+                since t_first "$start" "${EPOCHREALTIME//[!0-9]/}"
                 [[ -z $t_line ]] && t_line=$t_first # both seen in the same round
                 break
             fi

@@ -118,6 +118,8 @@ class ImageIT {
 
     /** The first line of a bash -x run's trace that starts with prefix; the run must succeed. */
     private static String traced(ProcessBuilder pb, String prefix) throws Exception {
+        pb.environment().put("PS4", "+ ");
+        pb.environment().remove("BASH_ENV");
         Process p = pb.redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
