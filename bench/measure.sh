@@ -125,8 +125,6 @@ stop() {
     wait "$1" 2>/dev/null || true
     forget "$1"
 }
-now() { echo "$EPOCHREALTIME"; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # Sets variable $1 to the seconds from $2 to $3, both microseconds
 # (EPOCHREALTIME's digits: its separator is the locale's), to the ms:
 # printf -v, no subshell.

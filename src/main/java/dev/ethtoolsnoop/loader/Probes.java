@@ -182,7 +182,7 @@ public final class Probes implements AutoCloseable {
     /**
      * The kernel's BTF, read on a thread of its own: it comes out of sysfs a
      * page per read(), over a thousand of them, beside libbpf's set-up rather
-     * than before it. Never done when there is no BTF to read.
+     * than before it. Where there is none it fails at once: nobody waits.
      */
     private static FutureTask<KernelFacts> readKernelBtf() {
         FutureTask<KernelFacts> kernel = new FutureTask<>(() -> KernelBtf.read(VMLINUX_BTF, KernelFacts::of));
