@@ -217,7 +217,7 @@ step cgroup_ethtool sh -c "echo \$\$ >$cgdir/cgroup.procs && exec ethtool -i ets
 long_helper=$(dirname "$ioctl_helper")/ethtool_ioctl_with_a_long_name
 cp "$ioctl_helper" "$long_helper"
 step longname "$long_helper" --linger 1500 etsnD 0x3
-step cadence sh -c 'for i in 1 2 3 4 5; do cat /proc/uptime; ethtool -i etsnD >/dev/null; sleep 0.8; done'
+step cadence bash -c 'for i in 1 2 3 4 5; do read -r up _ </proc/uptime; echo "$up"; ethtool -i etsnD >/dev/null; sleep 0.8; done'
 # Every option of options.txt, each its own ethtool process on etsnP (some
 # change settings, so not on the devices the steps above use).
 lineno=0
