@@ -17,12 +17,14 @@
 # and -s --hist) watch the same operations, so each filter can be checked
 # against the unfiltered record: OUT/filter-NAME.{jsonl,err,rc}, their
 # arguments in OUT/filters ("NAME ARGS...").
-# Under qemu TCG every extra JVM costs a minute, so FILTERS=nofilters leaves
-# the filtered tracers out.
+# Under qemu TCG every extra JVM costs some ten seconds, so FILTERS=nofilters leaves
+# the filtered tracers out, and FILTERS=endings keeps only the two that end
+# by SIGINT and SIGKILL (minlat_all, minlat_none): what a backend leaves
+# behind after those is its own, while the filters are shared BPF code.
 # The tracers end three ways: main by SIGTERM, minlat_all by SIGINT,
 # minlat_none by SIGKILL; "bpf PHASE LINKS PROGS KPROBE_EVENTS" lines in
 # OUT/steps count what exists system-wide before, during and after them.
-# usage: live-scenario.sh JAVA JAR IOCTL_HELPER BACKEND OUT [filters|nofilters]
+# usage: live-scenario.sh JAVA JAR IOCTL_HELPER BACKEND OUT [filters|endings|nofilters]
 # The storm program is IOCTL_HELPER's sibling ethtool_storm (target/test-bin),
 # and so are ethtool_genl, a netlink client, and rtnl_hold, which makes a
 # call hold RTNL for a known time while known waiters queue for it.
@@ -31,6 +33,10 @@
 set -euo pipefail
 
 java=$1 jar=$2 ioctl_helper=$3 backend=$4 out=$5 filters=${6:-filters}
+case $filters in
+    filters | endings | nofilters) ;;
+    *) echo "live-scenario.sh: filters, endings or nofilters, not '$filters'" >&2; exit 2 ;;
+esac
 storm=$(dirname "$ioctl_helper")/ethtool_storm
 genl_helper=$(dirname "$ioctl_helper")/ethtool_genl
 rtnl_helper=$(dirname "$ioctl_helper")/rtnl_hold
@@ -127,7 +133,11 @@ echo "bpf before $bpf_before" >>"$out/steps"
 start_tracer main "$out/events.jsonl" "$out/tracer.err" --waits
 : >"$out/filters"
 while read -r name args; do
-    [[ $filters == filters ]] || break
+    case $filters in
+        filters) ;;
+        endings) [[ $name == minlat_* ]] || continue ;;
+        nofilters) break ;;
+    esac
     echo "$name $args" >>"$out/filters"
     # shellcheck disable=SC2086 # args are words
     start_tracer "$name" "$out/filter-$name.jsonl" "$out/filter-$name.err" $args

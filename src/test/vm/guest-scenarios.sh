@@ -3,7 +3,8 @@
 # Runs inside one VM boot: the live scenario once per backend, so each kernel
 # is booted once per test run. Results land in OUT/<backend>/ for the Java side,
 # and what --backend auto said in OUT/auto.err.
-# usage: guest-scenarios.sh JAVA JAR IOCTL_HELPER OUT BACKEND[:nofilters]...
+# usage: guest-scenarios.sh JAVA JAR IOCTL_HELPER OUT BACKEND[:endings|:nofilters]...
+# (which filtered tracers run beside the main one: see live-scenario.sh)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 java=$1 jar=$2 helper=$3 out=$4
@@ -13,7 +14,7 @@ status=0
 for spec in "$@"; do
     backend=${spec%%:*}
     filters=filters
-    [[ $spec == *:nofilters ]] && filters=nofilters
+    [[ $spec == *:* ]] && filters=${spec#*:}
     rm -rf "${out:?}/$backend"
     mkdir -p "$out/$backend"
     start=$(date +%s)
