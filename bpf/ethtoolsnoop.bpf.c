@@ -1419,4 +1419,31 @@ int peek_kernel(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/*
+ * Never attached: user space runs it once (BPF_PROG_TEST_RUN), where the
+ * kernel has bpf_kallsyms_lookup_name() (v5.16), instead of reading all of
+ * /proc/kallsyms (~120k lines the kernel formats on every read) for two
+ * symbols. 0: not found (rtnl_mutex, a data symbol, only with
+ * CONFIG_KALLSYMS_ALL) or addresses hidden from us.
+ */
+struct rtnl_syms {
+	__u64 mutex;
+	__u64 lock;
+};
+
+struct rtnl_syms rtnl_syms SEC(".data.syms") = {};
+
+SEC("syscall")
+int find_rtnl(void *ctx)
+{
+	__u64 addr = 0;
+
+	if (!bpf_kallsyms_lookup_name("rtnl_mutex", sizeof("rtnl_mutex"), 0, &addr))
+		rtnl_syms.mutex = addr;
+	addr = 0;
+	if (!bpf_kallsyms_lookup_name("rtnl_lock", sizeof("rtnl_lock"), 0, &addr))
+		rtnl_syms.lock = addr;
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -101,8 +101,9 @@ public final class Manual {
                     + " rtnl_lock() and __rtnl_unlock()); the syscall backend counts the waits that began while"
                     + " the operation held RTNL and ends the hold where a waiter took RTNL over.",
             "Where neither is possible (the syscall backend before 5.19) the tracer says so once on stderr and"
-                    + " the RTNL fields are null, never 0. rtnl_mutex's address comes from /proc/kallsyms, or,"
-                    + " without CONFIG_KALLSYMS_ALL, from the code of rtnl_lock().");
+                    + " the RTNL fields are null, never 0. rtnl_mutex's address comes from the kernel's symbol"
+                    + " lookup (5.16+) or /proc/kallsyms, or, without CONFIG_KALLSYMS_ALL, from the code of"
+                    + " rtnl_lock().");
 
 
     public static final List<String> BACKENDS = List.of(

@@ -20,8 +20,10 @@ import java.util.Set;
  * @param probes   one attachment each; a kprobe program attached to many
  *                 functions appears once per function
  * @param rtnlMode how RTNL waits are seen (ConfigLayout.RTNL_*)
+ * @param rtnlLookup rtnl_mutex is found by the kernel's symbol lookup
+ *                   ({@link #FIND_RTNL}), not by reading /proc/kallsyms
  */
-record ProbePlan(Backend backend, List<Probe> probes, int rtnlMode) {
+record ProbePlan(Backend backend, List<Probe> probes, int rtnlMode, boolean rtnlLookup) {
     private static final Logger LOG = LoggerFactory.getLogger(ProbePlan.class);
     /** fentry_genl_doit_N / fexit_genl_doit_N programs in the object. */
     static final int GENL_SLOTS = 32;
@@ -54,8 +56,10 @@ record ProbePlan(Backend backend, List<Probe> probes, int rtnlMode) {
     record Probe(String program, Attach attach, String target, Role role, boolean retarget) {
     }
 
-    /** The program user space runs once to find rtnl_mutex (never attached). */
+    /** The program user space runs once to read rtnl_lock()'s code (never attached). */
     static final String PEEK = "peek_kernel";
+    /** The program user space runs once to look rtnl_mutex and rtnl_lock up (never attached; v5.16+). */
+    static final String FIND_RTNL = "find_rtnl";
 
     static ProbePlan of(Backend backend, Probes.KernelFacts facts) {
         return of(backend, facts, true);
@@ -104,7 +108,7 @@ record ProbePlan(Backend backend, List<Probe> probes, int rtnlMode) {
                 p.add(new Probe("raw_sys_exit", Attach.RAW_TRACEPOINT, "sys_exit", Role.END, false));
             }
         }
-        return new ProbePlan(backend, List.copyOf(p), mode);
+        return new ProbePlan(backend, List.copyOf(p), mode, mode != ConfigLayout.RTNL_OFF && facts.kallsymsLookup());
     }
 
     /**
@@ -215,7 +219,10 @@ record ProbePlan(Backend backend, List<Probe> probes, int rtnlMode) {
         Set<String> names = new LinkedHashSet<>();
         probes.forEach(pr -> names.add(pr.program()));
         if (rtnlMode != ConfigLayout.RTNL_OFF) {
-            names.add(PEEK); // cheap, and set-up knows only after reading kallsyms whether it is needed
+            names.add(PEEK); // cheap, and set-up knows only once it has the symbols whether it is needed
+        }
+        if (rtnlLookup) {
+            names.add(FIND_RTNL);
         }
         return names;
     }
@@ -223,7 +230,7 @@ record ProbePlan(Backend backend, List<Probe> probes, int rtnlMode) {
     /** The same plan without its RTNL probes (rtnl_mutex was not found). */
     ProbePlan withoutRtnl() {
         return new ProbePlan(backend, probes.stream().filter(pr -> pr.role() != Role.RTNL).toList(),
-                ConfigLayout.RTNL_OFF);
+                ConfigLayout.RTNL_OFF, false);
     }
 
     /**

@@ -133,7 +133,6 @@ public final class Probes implements AutoCloseable {
     public static Probes attach(TraceConfig config, BackendChoice choice) throws SetupException {
         Native.unmapLargeBlocksWhenFreed(); // before the first of the BTF copies is made
         FutureTask<KernelFacts> kernel = readKernelBtf();
-        FutureTask<RtnlMutex.Symbols> symbols = readKallsyms(config.rtnl());
         Native.requireLibbpf();
         LibbpfLog.install(config.verbose());
         if (!Files.exists(VMLINUX_BTF)) {
@@ -156,6 +155,7 @@ public final class Probes implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SetupException(SetupException.NO_BTF, "interrupted while reading kernel BTF " + VMLINUX_BTF);
         }
+        FutureTask<RtnlMutex.Symbols> symbols = readKallsyms(config.rtnl() && !facts.kallsymsLookup());
         String exhausted = null;
         for (Backend backend : choice.candidates()) {
             try {
@@ -194,7 +194,10 @@ public final class Probes implements AutoCloseable {
         return kernel;
     }
 
-    /** Where rtnl_lock and rtnl_mutex are, read on a thread of its own when RTNL is traced. */
+    /**
+     * Where rtnl_lock and rtnl_mutex are, read from /proc/kallsyms on a thread
+     * of its own when RTNL is traced and no BPF program can look them up.
+     */
     private static FutureTask<RtnlMutex.Symbols> readKallsyms(boolean rtnl) {
         FutureTask<RtnlMutex.Symbols> symbols = new FutureTask<>(() -> RtnlMutex.kallsyms(KALLSYMS));
         if (rtnl) {
@@ -213,12 +216,12 @@ public final class Probes implements AutoCloseable {
      */
     public static void rehearse(TraceConfig config) {
         try {
-            Native.requireLibbpf(); // before the readers: a machine without libbpf trains no further
+            Native.requireLibbpf(); // before the reader: a machine without libbpf trains no further
             FutureTask<KernelFacts> kernel = readKernelBtf();
-            FutureTask<RtnlMutex.Symbols> symbols = readKallsyms(config.rtnl());
             LibbpfLog.install(false);
             boolean mayLoad = Privileges.sufficient();
             KernelFacts facts = kernel.get();
+            FutureTask<RtnlMutex.Symbols> symbols = readKallsyms(config.rtnl() && !facts.kallsymsLookup());
             try {
                 symbols.get();
             } catch (ExecutionException | CancellationException e) {
@@ -271,16 +274,19 @@ public final class Probes implements AutoCloseable {
                     new Rtnl(btf.hasTypedef("btf_trace_contention_begin") && btf.hasTypedef("btf_trace_contention_end"),
                             btf.hasFunction("rtnl_lock"), btf.hasFunction("rtnl_lock_killable"),
                             btf.hasFunction("__rtnl_unlock"), btf.hasFunction("__mutex_lock_slowpath"),
-                            btf.hasFunction("__mutex_lock_killable_slowpath")));
+                            btf.hasFunction("__mutex_lock_killable_slowpath"),
+                            btf.hasFunction("bpf_kallsyms_lookup_name")));
         }
 
         /**
          * What the kernel offers to see RTNL with: the lock contention
          * tracepoints (every tracepoint has a btf_trace_NAME typedef in BTF),
-         * and which of RTNL's lock and unlock functions exist to probe.
+         * which of RTNL's lock and unlock functions exist to probe, and
+         * whether a BPF program can look rtnl_mutex up (the
+         * bpf_kallsyms_lookup_name() helper, v5.16).
          */
         record Rtnl(boolean contentionTracepoints, boolean lock, boolean lockKillable, boolean unlock,
-                    boolean mutexSlowpath, boolean mutexKillableSlowpath) {
+                    boolean mutexSlowpath, boolean mutexKillableSlowpath, boolean kallsymsLookup) {
         }
 
         boolean mutexSlowpath() {
@@ -305,6 +311,10 @@ public final class Probes implements AutoCloseable {
 
         boolean rtnlUnlock() {
             return rtnl.unlock();
+        }
+
+        boolean kallsymsLookup() {
+            return rtnl.kallsymsLookup();
         }
 
         /**
@@ -357,7 +367,7 @@ public final class Probes implements AutoCloseable {
             obj.load();
             String rtnlMissing = null;
             if (plan.rtnlMode() != ConfigLayout.RTNL_OFF) {
-                rtnlMissing = locateRtnl(obj, symbols);
+                rtnlMissing = locateRtnl(obj, plan, symbols);
                 if (rtnlMissing != null) {
                     plan = plan.withoutRtnl();
                 }
@@ -401,17 +411,41 @@ public final class Probes implements AutoCloseable {
     }
 
     /**
-     * Tells the loaded probes where rtnl_mutex is; null when done, else why not.
+     * rtnl_mutex and rtnl_lock as the kernel's own symbol lookup finds them,
+     * through the never-attached find_rtnl program.
      */
-    private static String locateRtnl(BpfObject obj, FutureTask<RtnlMutex.Symbols> kallsyms) throws LibbpfException {
+    private static RtnlMutex.Symbols lookUpRtnl(BpfObject obj) throws LibbpfException {
+        Arena a = obj.arena();
+        MemorySegment opts = bpf_test_run_opts.allocate(a);
+        bpf_test_run_opts.sz(opts, bpf_test_run_opts.sizeof());
+        Native.check(Libbpf.bpf_prog_test_run_opts(obj.programFd(ProbePlan.FIND_RTNL), opts),
+                "run " + ProbePlan.FIND_RTNL);
+        MemorySegment key = a.allocateFrom(ValueLayout.JAVA_INT, 0);
+        MemorySegment syms = a.allocate(2 * Long.BYTES, Long.BYTES);
+        obj.lookupElem(obj.mapFd(".data.syms"), key, syms);
+        return new RtnlMutex.Symbols(syms.get(ValueLayout.JAVA_LONG, 0), syms.get(ValueLayout.JAVA_LONG, Long.BYTES));
+    }
+
+    /**
+     * Tells the loaded probes where rtnl_mutex is; null when done, else why
+     * not. The plan says where to look: the kernel's own lookup, or the
+     * /proc/kallsyms reader.
+     */
+    private static String locateRtnl(BpfObject obj, ProbePlan plan, FutureTask<RtnlMutex.Symbols> kallsyms)
+            throws LibbpfException {
         RtnlMutex.Symbols syms;
-        try {
-            syms = kallsyms.get();
-        } catch (ExecutionException e) {
-            return "cannot read " + KALLSYMS + ": " + e.getCause().getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted while reading " + KALLSYMS;
+        String table = plan.rtnlLookup() ? "the kernel's symbol table" : KALLSYMS.toString();
+        if (plan.rtnlLookup()) {
+            syms = lookUpRtnl(obj);
+        } else {
+            try {
+                syms = kallsyms.get();
+            } catch (ExecutionException e) {
+                return "cannot read " + KALLSYMS + ": " + e.getCause().getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted while reading " + KALLSYMS;
+            }
         }
         long mutex = syms.mutex();
         if (mutex == 0 && syms.lockFunction() != 0) {
@@ -419,8 +453,8 @@ public final class Probes implements AutoCloseable {
         }
         if (!RtnlMutex.plausible(mutex)) {
             return syms.lockFunction() == 0
-                    ? KALLSYMS + " lists neither rtnl_mutex nor rtnl_lock (addresses hidden? kernel.kptr_restrict)"
-                    : "rtnl_mutex is not in " + KALLSYMS + " (CONFIG_KALLSYMS_ALL is off) and rtnl_lock()'s code"
+                    ? table + " lists neither rtnl_mutex nor rtnl_lock (addresses hidden? kernel.kptr_restrict)"
+                    : "rtnl_mutex is not in " + table + " (CONFIG_KALLSYMS_ALL is off) and rtnl_lock()'s code"
                             + " does not show it";
         }
         MemorySegment key = obj.arena().allocateFrom(ValueLayout.JAVA_INT, 0);

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -27,13 +28,13 @@ class ProbePlanTest {
                 // 5.10: dev_ethtool(net, ifr), __dev_get_by_name
                 // and no lock contention tracepoints
                 new Probes.KernelFacts(OptionalInt.of(2), OptionalInt.of(1), true, true, false, handlers,
-                        new Probes.KernelFacts.Rtnl(false, true, true, true, true, true)),
+                        new Probes.KernelFacts.Rtnl(false, true, true, true, true, true, false)),
                 // 7.x: dev_ethtool(net, ifr, useraddr), netdev_get_by_name, contention tracepoints
                 new Probes.KernelFacts(OptionalInt.of(3), OptionalInt.of(1), true, false, true, handlers.subList(0, 5),
-                        new Probes.KernelFacts.Rtnl(true, true, true, true, true, true)),
+                        new Probes.KernelFacts.Rtnl(true, true, true, true, true, true, true)),
                 // neither lookup, no netlink, nothing for RTNL
                 new Probes.KernelFacts(OptionalInt.of(3), OptionalInt.of(1), false, false, false, List.of(),
-                        new Probes.KernelFacts.Rtnl(false, false, false, false, false, false)));
+                        new Probes.KernelFacts.Rtnl(false, false, false, false, false, false, true)));
     }
 
     @Test
@@ -82,6 +83,26 @@ class ProbePlanTest {
         assertTrue(ProbePlan.of(Backend.FENTRY, k.get(1), false).probes().stream()
                 .noneMatch(p -> p.role() == ProbePlan.Role.RTNL));
         assertEquals(ConfigLayout.RTNL_OFF, ProbePlan.of(Backend.FENTRY, k.get(2)).rtnlMode());
+    }
+
+    @Test
+    void rtnlMutexIsLookedUpByTheKernelWhereItCanAndOnlyWhenRtnlIsSeen() {
+        List<Probes.KernelFacts> k = kernels();
+        for (Backend b : Backend.values()) {
+            // 7.x: bpf_kallsyms_lookup_name(), not a read of /proc/kallsyms
+            ProbePlan plan = ProbePlan.of(b, k.get(1));
+            assertTrue(plan.rtnlLookup(), b.label());
+            assertTrue(plan.programs().containsAll(List.of(ProbePlan.FIND_RTNL, ProbePlan.PEEK)), b.label());
+            assertFalse(plan.withoutRtnl().rtnlLookup(), b.label());
+            assertFalse(plan.withoutRtnl().programs().contains(ProbePlan.FIND_RTNL), b.label());
+            assertFalse(ProbePlan.of(b, k.get(1), false).programs().contains(ProbePlan.FIND_RTNL), b.label());
+            // 5.10: no such helper, so no such program to load
+            assertFalse(ProbePlan.of(b, k.get(0)).rtnlLookup(), b.label());
+            assertFalse(ProbePlan.of(b, k.get(0)).programs().contains(ProbePlan.FIND_RTNL), b.label());
+            // the helper, but nothing to see RTNL with: nothing to look up
+            assertFalse(ProbePlan.of(b, k.get(2)).rtnlLookup(), b.label());
+        }
+        assertTrue(ProbePlan.of(Backend.FENTRY, k.get(0)).programs().contains(ProbePlan.PEEK));
     }
 
     @Test
