@@ -27,13 +27,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 bin=$root/target/bench
-# the tracer: the runtime image's launcher, what the package installs as
-# /usr/sbin/ethtoolsnoop (run.sh has the checkout's launcher build it first:
-# that one's up-to-date check is not part of a user's start), else the
-# checkout's launcher, or the command in ETHTOOLSNOOP_BENCH_TRACER (run.sh)
-default_tracer=$root/ethtoolsnoop
-[[ -x $root/target/image/bin/ethtoolsnoop ]] && default_tracer=$root/target/image/bin/ethtoolsnoop
-read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$default_tracer}"
+# shellcheck source=bench/tracer.sh
+source "$here/tracer.sh"
 
 quick=
 [[ ${1:-} == --quick ]] && { quick=1; shift; }

@@ -41,9 +41,8 @@ if (($#)); then
 fi
 if [[ -n $quick ]]; then rounds=3 n=20000; else rounds=6 n=50000; fi
 loops=(1 2 2b)
-default_tracer=$root/ethtoolsnoop
-[[ -x $root/target/image/bin/ethtoolsnoop ]] && default_tracer=$root/target/image/bin/ethtoolsnoop
-read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$default_tracer}"
+# shellcheck source=bench/tracer.sh
+source "$here/tracer.sh"
 for tool in bpftrace ip gcc python3; do
     command -v $tool >/dev/null || { echo "rtnl: $tool is missing" >&2; exit 1; }
 done

@@ -48,9 +48,8 @@ mkdir -p "$(dirname "$storm")"
 # the launcher on the host: no build then unless a guest needs one.
 if [[ -z ${ETHTOOLSNOOP_BENCH_TRACER:-} ]] || ((${#suites[@]})); then "$root/ethtoolsnoop" --list-commands >/dev/null; fi
 # what measure.sh runs: the image's launcher once the build made it
-tracer_default=$root/ethtoolsnoop
-[[ -x $root/target/image/bin/ethtoolsnoop ]] && tracer_default=$root/target/image/bin/ethtoolsnoop
-read -ra tracer <<<"${ETHTOOLSNOOP_BENCH_TRACER:-$tracer_default}"
+# shellcheck source=bench/tracer.sh
+source "$here/tracer.sh"
 "${tracer[@]}" --list-commands >/dev/null
 
 # The host's backend: what auto picks here (syscall on kernels without
