@@ -227,6 +227,11 @@ record ProbePlan(Backend backend, List<Probe> probes, int rtnlMode, boolean rtnl
         return names;
     }
 
+    /** The same plan finding rtnl_mutex through /proc/kallsyms (the kernel refused {@link #FIND_RTNL}). */
+    ProbePlan withoutLookup() {
+        return new ProbePlan(backend, probes, rtnlMode, false);
+    }
+
     /** The same plan without its RTNL probes (rtnl_mutex was not found). */
     ProbePlan withoutRtnl() {
         return new ProbePlan(backend, probes.stream().filter(pr -> pr.role() != Role.RTNL).toList(),

@@ -364,7 +364,22 @@ public final class Probes implements AutoCloseable {
         PerfBuffer buffer = null;
         try {
             configure(obj, plan, facts, config);
-            obj.load();
+            try {
+                obj.load();
+            } catch (LibbpfException e) {
+                if (!plan.rtnlLookup()) {
+                    throw e;
+                }
+                // the symbol-lookup program is a convenience: a kernel that
+                // refuses it (one program fails the whole load) still traces
+                LOG.debug("{}: loading again without {}: {}", backend.label(), ProbePlan.FIND_RTNL, e.getMessage());
+                obj.close();
+                obj = null; // closed: not again if the next open fails
+                obj = BpfObject.open(elf);
+                plan = plan.withoutLookup();
+                configure(obj, plan, facts, config);
+                obj.load();
+            }
             String rtnlMissing = null;
             if (plan.rtnlMode() != ConfigLayout.RTNL_OFF) {
                 rtnlMissing = locateRtnl(obj, plan, symbols);
@@ -405,7 +420,9 @@ public final class Probes implements AutoCloseable {
             if (buffer != null) {
                 buffer.close();
             }
-            obj.close();
+            if (obj != null) {
+                obj.close();
+            }
             throw e;
         }
     }
@@ -433,15 +450,24 @@ public final class Probes implements AutoCloseable {
      */
     private static String locateRtnl(BpfObject obj, ProbePlan plan, FutureTask<RtnlMutex.Symbols> kallsyms)
             throws LibbpfException {
-        RtnlMutex.Symbols syms;
-        String table = plan.rtnlLookup() ? "the kernel's symbol table" : KALLSYMS.toString();
+        RtnlMutex.Symbols syms = null;
+        String table = "the kernel's symbol table";
         if (plan.rtnlLookup()) {
-            syms = lookUpRtnl(obj);
-        } else {
             try {
-                syms = kallsyms.get();
+                syms = lookUpRtnl(obj);
+            } catch (LibbpfException e) {
+                LOG.debug("{} failed, reading {} instead: {}", ProbePlan.FIND_RTNL, KALLSYMS, e.getMessage());
+            }
+        }
+        if (syms == null) {
+            table = KALLSYMS.toString();
+            try {
+                // not started where the kernel's lookup was to do: read now
+                syms = kallsyms.isCancelled() ? RtnlMutex.kallsyms(KALLSYMS) : kallsyms.get();
             } catch (ExecutionException e) {
                 return "cannot read " + KALLSYMS + ": " + e.getCause().getMessage();
+            } catch (IOException e) {
+                return "cannot read " + KALLSYMS + ": " + e.getMessage();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return "interrupted while reading " + KALLSYMS;
@@ -460,7 +486,7 @@ public final class Probes implements AutoCloseable {
         MemorySegment key = obj.arena().allocateFrom(ValueLayout.JAVA_INT, 0);
         MemorySegment value = obj.arena().allocateFrom(ValueLayout.JAVA_LONG, mutex);
         obj.updateElem(".data.rtnl", key, value);
-        LOG.debug("rtnl_mutex at {}", Long.toHexString(mutex));
+        LOG.debug("rtnl_mutex at {} (from {})", Long.toHexString(mutex), table);
         return null;
     }
 

@@ -9,17 +9,18 @@ import java.nio.file.Path;
 
 /**
  * Where rtnl_mutex is, which the RTNL probes compare lock addresses with.
- * /proc/kallsyms lists it only on kernels built with CONFIG_KALLSYMS_ALL
- * (Debian's are); elsewhere it lists rtnl_lock(), a function whose whole
- * body is mutex_lock(&rtnl_mutex), so the address is an operand of its
- * first real instruction, which a BPF program reads for us
+ * The kernel's symbol table (looked up by a BPF program on 5.16 and later,
+ * else read from /proc/kallsyms) lists it only on kernels built with
+ * CONFIG_KALLSYMS_ALL (Debian's are); elsewhere it lists rtnl_lock(), a
+ * function whose whole body is mutex_lock(&rtnl_mutex), so the address is an
+ * operand of its first real instruction, which a BPF program reads for us
  * ({@link #fromCode}).
  */
 final class RtnlMutex {
     private RtnlMutex() {
     }
 
-    /** Addresses from /proc/kallsyms; 0 when absent (or hidden by kptr_restrict). */
+    /** Addresses from the kernel's symbol table; 0 when absent (or hidden by kptr_restrict). */
     record Symbols(long mutex, long lockFunction) {
     }
 

@@ -115,6 +115,17 @@ class KernelBtfTest {
     }
 
     @Test
+    void kernelsFrom516OnLookRtnlUpInBpf() throws Exception {
+        Path vmlinux = Path.of("/sys/kernel/btf/vmlinux");
+        LiveGate.require(Files.isReadable(vmlinux), "this kernel has no readable BTF");
+        String[] v = System.getProperty("os.version").split("[.-]");
+        boolean helper = Integer.parseInt(v[0]) > 5 || Integer.parseInt(v[0]) == 5 && Integer.parseInt(v[1]) >= 16;
+        // bpf_kallsyms_lookup_name() came with 5.16: /proc/kallsyms is read only before
+        assertEquals(helper, KernelBtf.read(vmlinux, Probes.KernelFacts::of).kallsymsLookup(),
+                System.getProperty("os.version"));
+    }
+
+    @Test
     void devEthtoolIdMatchesBpftool() throws Exception {
         Path vmlinux = Path.of("/sys/kernel/btf/vmlinux");
         LiveGate.require(Files.isReadable(vmlinux), "this kernel has no readable BTF");

@@ -95,6 +95,12 @@ class ProbePlanTest {
             assertTrue(plan.programs().containsAll(List.of(ProbePlan.FIND_RTNL, ProbePlan.PEEK)), b.label());
             assertFalse(plan.withoutRtnl().rtnlLookup(), b.label());
             assertFalse(plan.withoutRtnl().programs().contains(ProbePlan.FIND_RTNL), b.label());
+            // the kernel refused the lookup program: the same probes, rtnl_mutex from /proc/kallsyms
+            assertFalse(plan.withoutLookup().rtnlLookup(), b.label());
+            assertFalse(plan.withoutLookup().programs().contains(ProbePlan.FIND_RTNL), b.label());
+            assertTrue(plan.withoutLookup().programs().contains(ProbePlan.PEEK), b.label());
+            assertEquals(plan.probes(), plan.withoutLookup().probes(), b.label());
+            assertEquals(plan.rtnlMode(), plan.withoutLookup().rtnlMode(), b.label());
             assertFalse(ProbePlan.of(b, k.get(1), false).programs().contains(ProbePlan.FIND_RTNL), b.label());
             // 5.10: no such helper, so no such program to load
             assertFalse(ProbePlan.of(b, k.get(0)).rtnlLookup(), b.label());
