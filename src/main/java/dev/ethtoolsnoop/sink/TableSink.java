@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Objects;
 
 /** The human view: a header, then one line per operation, args last since they are long. */
 public final class TableSink extends PrintSink {
@@ -66,6 +67,9 @@ public final class TableSink extends PrintSink {
             header = HEADER.substring(0, at) + String.format("%-" + CGROUP_WIDTH + "s ", "SERVICE") + HEADER.substring(at);
         }
         out.println((timestamps ? "TIME         " : "") + header);
+        if (timestamps) {
+            Objects.requireNonNull(Clock.TIME); // built now, not on the first event
+        }
     }
 
     @Override
