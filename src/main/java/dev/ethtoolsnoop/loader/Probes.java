@@ -432,14 +432,7 @@ public final class Probes implements AutoCloseable {
      * through the never-attached find_rtnl program.
      */
     private static RtnlMutex.Symbols lookUpRtnl(BpfObject obj) throws LibbpfException {
-        Arena a = obj.arena();
-        MemorySegment opts = bpf_test_run_opts.allocate(a);
-        bpf_test_run_opts.sz(opts, bpf_test_run_opts.sizeof());
-        Native.check(Libbpf.bpf_prog_test_run_opts(obj.programFd(ProbePlan.FIND_RTNL), opts),
-                "run " + ProbePlan.FIND_RTNL);
-        MemorySegment key = a.allocateFrom(ValueLayout.JAVA_INT, 0);
-        MemorySegment syms = a.allocate(2 * Long.BYTES, Long.BYTES);
-        obj.lookupElem(obj.mapFd(".data.syms"), key, syms);
+        MemorySegment syms = runOnce(obj, ProbePlan.FIND_RTNL, null, ".data.syms", 2 * Long.BYTES);
         return new RtnlMutex.Symbols(syms.get(ValueLayout.JAVA_LONG, 0), syms.get(ValueLayout.JAVA_LONG, Long.BYTES));
     }
 
@@ -492,17 +485,28 @@ public final class Probes implements AutoCloseable {
 
     /** The first bytes of kernel memory at address, read by the never-attached peek program. */
     private static byte[] peek(BpfObject obj, long address) throws LibbpfException {
+        MemorySegment args = obj.arena().allocateFrom(ValueLayout.JAVA_LONG, address);
+        return runOnce(obj, ProbePlan.PEEK, args, ".data.peek", 32).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * Runs a never-attached program once (BPF_PROG_TEST_RUN) on ctx (none if
+     * null) and returns what it left in its global data section.
+     */
+    private static MemorySegment runOnce(BpfObject obj, String program, MemorySegment ctx, String data, long size)
+            throws LibbpfException {
         Arena a = obj.arena();
-        MemorySegment args = a.allocateFrom(ValueLayout.JAVA_LONG, address);
         MemorySegment opts = bpf_test_run_opts.allocate(a);
         bpf_test_run_opts.sz(opts, bpf_test_run_opts.sizeof());
-        bpf_test_run_opts.ctx_in(opts, args);
-        bpf_test_run_opts.ctx_size_in(opts, (int) ValueLayout.JAVA_LONG.byteSize());
-        Native.check(Libbpf.bpf_prog_test_run_opts(obj.programFd(ProbePlan.PEEK), opts), "run " + ProbePlan.PEEK);
+        if (ctx != null) {
+            bpf_test_run_opts.ctx_in(opts, ctx);
+            bpf_test_run_opts.ctx_size_in(opts, (int) ctx.byteSize());
+        }
+        Native.check(Libbpf.bpf_prog_test_run_opts(obj.programFd(program), opts), "run " + program);
         MemorySegment key = a.allocateFrom(ValueLayout.JAVA_INT, 0);
-        MemorySegment bytes = a.allocate(32);
-        obj.lookupElem(obj.mapFd(".data.peek"), key, bytes);
-        return bytes.toArray(ValueLayout.JAVA_BYTE);
+        MemorySegment value = a.allocate(size, Long.BYTES);
+        obj.lookupElem(obj.mapFd(data), key, value);
+        return value;
     }
 
     /**
