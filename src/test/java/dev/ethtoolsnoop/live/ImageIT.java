@@ -243,6 +243,47 @@ class ImageIT {
         }
     }
 
+    /**
+     * A start and stop of the image's tracer loads every class of ours from
+     * the AOT cache, none from the jar: what the build's training run does
+     * not reach costs each start a read from the jar and a verification.
+     * (Lambdas the training does not run are spun at run time: not judged.)
+     */
+    @Test
+    void aTraceLoadsEveryClassOfOursFromTheAotCache() throws Exception {
+        LiveGate.require(LiveGate.isRoot(), "live tracing needs root");
+        LiveGate.require(Scenario.hasCommand("ethtool"), "needs ethtool");
+        LiveGate.require(Scenario.hasCommand("ip"), "needs ip (apt install iproute2)");
+        sh("ip link del " + DEV + " 2>/dev/null; ip link add " + DEV + " type veth peer name " + DEV + "p");
+        Path out = DIR.resolve("aot.out");
+        Path err = DIR.resolve("aot.err");
+        Path log = DIR.resolve("aot-classes.log");
+        Files.deleteIfExists(log);
+        ProcessBuilder pb = withoutJava("-i", DEV);
+        // after the command line (JDK_JAVA_OPTIONS would come before jvm.args, whose -Xlog:disable ends it)
+        pb.environment().put("_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log);
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            TracerProcess.awaitReady(err, p);
+            assertEquals(0, sh("ethtool -i " + DEV + " >/dev/null"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.readString(out).lines().noneMatch(l -> l.startsWith(DEV)) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            p.destroy();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tracer did not end on SIGTERM");
+            assertEquals(0, p.exitValue(), Files.readString(err));
+            assertTrue(Files.readString(out).lines().anyMatch(l -> l.startsWith(DEV)), Files.readString(out));
+        } finally {
+            p.destroyForcibly();
+            sh("ip link del " + DEV + " 2>/dev/null || true");
+        }
+        List<String> ours = Files.readAllLines(log).stream()
+                .filter(l -> l.contains(" dev.ethtoolsnoop.") && !l.contains("$$Lambda")).toList();
+        assertTrue(ours.size() > 100, "the log names the classes loaded: " + ours.size());
+        assertEquals(List.of(), ours.stream().filter(l -> !l.endsWith("source: shared objects file")).toList());
+    }
+
     static int sh(String line) throws IOException, InterruptedException {
         return new ProcessBuilder("bash", "-c", line).inheritIO().start().waitFor();
     }
