@@ -1423,26 +1423,38 @@ int peek_kernel(struct bpf_raw_tracepoint_args *ctx)
  * Never attached: user space runs it once (BPF_PROG_TEST_RUN), where the
  * kernel has bpf_kallsyms_lookup_name() (v5.16), instead of reading all of
  * /proc/kallsyms (~120k lines the kernel formats on every read) for two
- * symbols. 0: not found (rtnl_mutex, a data symbol, only with
- * CONFIG_KALLSYMS_ALL) or addresses hidden from us.
+ * symbols. An address is 0 when the symbol is not found (rtnl_mutex, a data
+ * symbol, only with CONFIG_KALLSYMS_ALL) or hidden: the helper refuses with
+ * -EPERM where kernel.kptr_restrict hides addresses from us, which hidden
+ * says, so that user space can tell the two apart.
  */
 struct rtnl_syms {
 	__u64 mutex;
 	__u64 lock;
+	__u32 hidden;
 };
 
 struct rtnl_syms rtnl_syms SEC(".data.syms") = {};
+
+#define EPERM 1
 
 SEC("syscall")
 int find_rtnl(void *ctx)
 {
 	__u64 addr = 0;
+	long err;
 
-	if (!bpf_kallsyms_lookup_name("rtnl_mutex", sizeof("rtnl_mutex"), 0, &addr))
+	err = bpf_kallsyms_lookup_name("rtnl_mutex", sizeof("rtnl_mutex"), 0, &addr);
+	if (!err)
 		rtnl_syms.mutex = addr;
+	else if (err == -EPERM)
+		rtnl_syms.hidden = 1;
 	addr = 0;
-	if (!bpf_kallsyms_lookup_name("rtnl_lock", sizeof("rtnl_lock"), 0, &addr))
+	err = bpf_kallsyms_lookup_name("rtnl_lock", sizeof("rtnl_lock"), 0, &addr);
+	if (!err)
 		rtnl_syms.lock = addr;
+	else if (err == -EPERM)
+		rtnl_syms.hidden = 1;
 	return 0;
 }
 

@@ -33,6 +33,7 @@ public final class Probes implements AutoCloseable {
     private static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
     private static final Path KPROBE_PMU = Path.of("/sys/bus/event_source/devices/kprobe");
     private static final Path KALLSYMS = Path.of("/proc/kallsyms");
+    private static final Path KPTR_RESTRICT = Path.of("/proc/sys/kernel/kptr_restrict");
 
     private final BpfObject obj;
     private final PerfBuffer buffer;
@@ -432,8 +433,10 @@ public final class Probes implements AutoCloseable {
      * through the never-attached find_rtnl program.
      */
     private static RtnlMutex.Symbols lookUpRtnl(BpfObject obj) throws LibbpfException {
-        MemorySegment syms = runOnce(obj, ProbePlan.FIND_RTNL, null, ".data.syms", 2 * Long.BYTES);
-        return new RtnlMutex.Symbols(syms.get(ValueLayout.JAVA_LONG, 0), syms.get(ValueLayout.JAVA_LONG, Long.BYTES));
+        // struct rtnl_syms: mutex, lock, hidden (then padding)
+        MemorySegment syms = runOnce(obj, ProbePlan.FIND_RTNL, null, ".data.syms", 3 * Long.BYTES);
+        return new RtnlMutex.Symbols(syms.get(ValueLayout.JAVA_LONG, 0), syms.get(ValueLayout.JAVA_LONG, Long.BYTES),
+                syms.get(ValueLayout.JAVA_INT, 2 * Long.BYTES) != 0);
     }
 
     /**
@@ -472,7 +475,7 @@ public final class Probes implements AutoCloseable {
         }
         if (!RtnlMutex.plausible(mutex)) {
             return syms.lockFunction() == 0
-                    ? table + " lists neither rtnl_mutex nor rtnl_lock (addresses hidden? kernel.kptr_restrict)"
+                    ? RtnlMutex.notFound(syms, table, KPTR_RESTRICT)
                     : "rtnl_mutex is not in " + table + " (CONFIG_KALLSYMS_ALL is off) and rtnl_lock()'s code"
                             + " does not show it";
         }

@@ -20,8 +20,13 @@ final class RtnlMutex {
     private RtnlMutex() {
     }
 
-    /** Addresses from the kernel's symbol table; 0 when absent (or hidden by kptr_restrict). */
-    record Symbols(long mutex, long lockFunction) {
+    /**
+     * Addresses from the kernel's symbol table; 0 when absent or hidden.
+     *
+     * @param hidden the table holds a symbol it would not show the address of
+     *               (kernel.kptr_restrict): an address of 0 is then no answer
+     */
+    record Symbols(long mutex, long lockFunction, boolean hidden) {
     }
 
     private static final byte[] MUTEX = " rtnl_mutex\n".getBytes(StandardCharsets.US_ASCII);
@@ -34,6 +39,7 @@ final class RtnlMutex {
     static Symbols kallsyms(Path file) throws IOException {
         long mutex = 0;
         long lock = 0;
+        boolean hidden = false; // a line of ours with address 0: kptr_restrict shows zeros
         try (InputStream in = new FileInputStream(file.toFile())) {
             byte[] buf = new byte[1 << 16];
             int len = 0;
@@ -47,8 +53,10 @@ final class RtnlMutex {
                     }
                     if (endsWith(buf, i + 1, MUTEX)) {
                         mutex = address(buf, lineStart);
+                        hidden |= mutex == 0;
                     } else if (endsWith(buf, i + 1, LOCK) && buf[i + 1 - LOCK.length - 1] != 'U') {
                         lock = address(buf, lineStart);
+                        hidden |= lock == 0;
                     }
                     lineStart = i + 1;
                 }
@@ -59,7 +67,26 @@ final class RtnlMutex {
                 }
             }
         }
-        return new Symbols(mutex, lock);
+        return new Symbols(mutex, lock, hidden);
+    }
+
+    /**
+     * Why the table could not give an address: it hid them (what
+     * kernel.kptr_restrict, read from file, does to this process), or it
+     * lists neither symbol.
+     */
+    static String notFound(Symbols syms, String table, Path kptrRestrict) {
+        if (!syms.hidden()) {
+            return table + " lists neither rtnl_mutex nor rtnl_lock";
+        }
+        String setting;
+        try {
+            setting = java.nio.file.Files.readString(kptrRestrict).strip();
+        } catch (IOException e) {
+            setting = "?";
+        }
+        return table + " hides kernel addresses from this process (kernel.kptr_restrict=" + setting
+                + (setting.equals("2") ? ")" : ", and it lacks CAP_SYSLOG)");
     }
 
     private static boolean endsWith(byte[] buf, int end, byte[] suffix) {

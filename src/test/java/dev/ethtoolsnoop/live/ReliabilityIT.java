@@ -151,6 +151,33 @@ class ReliabilityIT {
     }
 
     /**
+     * kernel.kptr_restrict=2 hides kernel addresses from root too, so RTNL's
+     * mutex cannot be found: the tracer still traces, and says that the
+     * addresses were hidden, and by what, not merely that it found nothing.
+     */
+    @Test
+    void hiddenKernelAddressesAreNamedAsTheReasonRtnlIsNotTraced() throws Exception {
+        Path knob = Path.of("/proc/sys/kernel/kptr_restrict");
+        String before = Files.readString(knob).trim();
+        Files.writeString(knob, "2");
+        try {
+            TracerProcess t = TracerProcess.start(DIR, "kptr-restrict", List.of(), "--json", "-i", DEV);
+            assertEquals(0, new ProcessBuilder("ethtool", "-i", DEV).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor());
+            Thread.sleep(500);
+            assertEquals(0, t.interrupt(), t.stderr());
+            assertTrue(t.stderr().contains("RTNL waits are not traced: ")
+                    && t.stderr().contains(" hides kernel addresses from this process (kernel.kptr_restrict=2)"),
+                    t.stderr());
+            List<Map<String, Object>> events = Files.readAllLines(t.out).stream().map(Json::object).toList();
+            assertTrue(events.stream().anyMatch(e -> "ETHTOOL_GDRVINFO".equals(e.get("cmd_name"))
+                    && e.containsKey("rtnl_hold_ns") && e.get("rtnl_hold_ns") == null), events.toString());
+        } finally {
+            Files.writeString(knob, before);
+        }
+    }
+
+    /**
      * A process that names itself with a terminal escape sequence, calling
      * about a device whose name holds one and a byte that is not UTF-8: the
      * table shows them escaped, JSON carries them escaped and valid.

@@ -56,7 +56,25 @@ class RtnlMutexTest {
         RtnlMutex.Symbols syms = RtnlMutex.kallsyms(f);
         assertEquals(0xffffffff81ec1ad0L, syms.lockFunction());
         assertEquals(0xffffffff82ff41e0L, syms.mutex());
+        assertFalse(syms.hidden());
         Files.writeString(f, "0000000000000000 T rtnl_lock\n");
-        assertEquals(new RtnlMutex.Symbols(0, 0), RtnlMutex.kallsyms(f), "kptr_restrict hides addresses");
+        assertEquals(new RtnlMutex.Symbols(0, 0, true), RtnlMutex.kallsyms(f), "kptr_restrict hides addresses");
+        Files.writeString(f, "ffffffff81000000 T other\n");
+        assertEquals(new RtnlMutex.Symbols(0, 0, false), RtnlMutex.kallsyms(f), "absent, not hidden");
+    }
+
+    /** The user is told which it was: addresses hidden (and by what), or symbols absent. */
+    @Test
+    void saysWhetherTheTableHidAddressesOrLacksTheSymbols(@TempDir Path dir) throws Exception {
+        Path knob = dir.resolve("kptr_restrict");
+        Files.writeString(knob, "2\n");
+        assertEquals("/proc/kallsyms hides kernel addresses from this process (kernel.kptr_restrict=2)",
+                RtnlMutex.notFound(new RtnlMutex.Symbols(0, 0, true), "/proc/kallsyms", knob));
+        Files.writeString(knob, "1\n");
+        assertEquals("the kernel's symbol table hides kernel addresses from this process (kernel.kptr_restrict=1,"
+                        + " and it lacks CAP_SYSLOG)",
+                RtnlMutex.notFound(new RtnlMutex.Symbols(0, 0, true), "the kernel's symbol table", knob));
+        assertEquals("/proc/kallsyms lists neither rtnl_mutex nor rtnl_lock",
+                RtnlMutex.notFound(new RtnlMutex.Symbols(0, 0, false), "/proc/kallsyms", knob));
     }
 }
