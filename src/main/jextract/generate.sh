@@ -35,7 +35,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function bpf_map__fd \
   --include-function bpf_map__initial_value \
   --include-function bpf_map_update_elem \
-  --include-function bpf_map_lookup_elem \
+  --include-function bpf_map_lookup_elem_flags \
   --include-function bpf_prog_load \
   --include-function bpf_prog_test_run_opts \
   --include-function perf_buffer__free \
@@ -45,8 +45,6 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function perf_buffer__buffer \
   --include-function libbpf_set_print \
   --include-function libbpf_strerror \
-  --include-function libbpf_major_version \
-  --include-function libbpf_minor_version \
   --include-typedef libbpf_print_fn_t \
   --include-struct perf_event_attr \
   --include-struct bpf_prog_load_opts \
@@ -69,7 +67,7 @@ rm -rf src/main/java/dev/ethtoolsnoop/ffi
   --include-function vsnprintf \
   --include-function __errno_location \
   --include-function socket \
-  --include-function sendto \
+  --include-function send \
   --include-function recv \
   --include-function close \
   --include-function poll \

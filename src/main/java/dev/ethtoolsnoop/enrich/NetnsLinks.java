@@ -40,7 +40,6 @@ final class NetnsLinks implements LinkSource {
     private final MemorySegment buf = arena.allocate(BUF, 8);
     private final byte[] heap = new byte[BUF];
     private final MemorySegment pollfd = arena.allocate(8, 4);
-    private final MemorySegment kernel = arena.allocate(SOCKADDR_NL_LEN, 4);
     private final MemorySegment links = arena.allocate(SOCKADDR_NL_LEN, 4);
     /** open(2), a variadic downcall: made when another namespace is first met, not at every start. */
     private Libc.open open;
@@ -49,7 +48,6 @@ final class NetnsLinks implements LinkSource {
 
     NetnsLinks(long ownNetns) {
         this.ownNetns = ownNetns;
-        kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK());
         links.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK());
         links.set(ValueLayout.JAVA_INT, 8, RTMGRP_LINK);
     }
@@ -163,7 +161,9 @@ final class NetnsLinks implements LinkSource {
             req.put(new byte[16]); // ifinfomsg, AF_UNSPEC: every device
             req.putShort((short) 8).putShort(IFLA_EXT_MASK).putInt(RTEXT_FILTER_SKIP_STATS);
             MemorySegment.copy(MemorySegment.ofArray(req.array()), 0, buf, 0, len);
-            if (Libc.sendto(dump, buf, len, 0, kernel, SOCKADDR_NL_LEN) != len) {
+            // unconnected, a netlink socket sends to the kernel (port 0); send()
+            // shares recv()'s signature, so the two share one downcall stub
+            if (Libc.send(dump, buf, len, 0) != len) {
                 return -1;
             }
             boolean interrupted = false;

@@ -88,118 +88,6 @@ public class Libbpf {
         return BPF_TRACE_FENTRY;
     }
 
-    private static class libbpf_major_version {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            Libbpf.C_INT    );
-
-        public static final MemorySegment ADDR = Libbpf.findOrThrow("libbpf_major_version");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * __u32 libbpf_major_version()
-     * }
-     */
-    public static FunctionDescriptor libbpf_major_version$descriptor() {
-        return libbpf_major_version.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * __u32 libbpf_major_version()
-     * }
-     */
-    public static MethodHandle libbpf_major_version$handle() {
-        return libbpf_major_version.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * __u32 libbpf_major_version()
-     * }
-     */
-    public static MemorySegment libbpf_major_version$address() {
-        return libbpf_major_version.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * __u32 libbpf_major_version()
-     * }
-     */
-    public static int libbpf_major_version() {
-        var mh$ = libbpf_major_version.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("libbpf_major_version");
-            }
-            return (int)mh$.invokeExact();
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class libbpf_minor_version {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            Libbpf.C_INT    );
-
-        public static final MemorySegment ADDR = Libbpf.findOrThrow("libbpf_minor_version");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * __u32 libbpf_minor_version()
-     * }
-     */
-    public static FunctionDescriptor libbpf_minor_version$descriptor() {
-        return libbpf_minor_version.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * __u32 libbpf_minor_version()
-     * }
-     */
-    public static MethodHandle libbpf_minor_version$handle() {
-        return libbpf_minor_version.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * __u32 libbpf_minor_version()
-     * }
-     */
-    public static MemorySegment libbpf_minor_version$address() {
-        return libbpf_minor_version.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * __u32 libbpf_minor_version()
-     * }
-     */
-    public static int libbpf_minor_version() {
-        var mh$ = libbpf_minor_version.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("libbpf_minor_version");
-            }
-            return (int)mh$.invokeExact();
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class libbpf_strerror {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libbpf.C_INT,
@@ -1696,15 +1584,16 @@ public class Libbpf {
         }
     }
 
-    private static class bpf_map_lookup_elem {
+    private static class bpf_map_lookup_elem_flags {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libbpf.C_INT,
             Libbpf.C_INT,
             Libbpf.C_POINTER,
-            Libbpf.C_POINTER
+            Libbpf.C_POINTER,
+            Libbpf.C_LONG_LONG
         );
 
-        public static final MemorySegment ADDR = Libbpf.findOrThrow("bpf_map_lookup_elem");
+        public static final MemorySegment ADDR = Libbpf.findOrThrow("bpf_map_lookup_elem_flags");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1712,45 +1601,45 @@ public class Libbpf {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * int bpf_map_lookup_elem(int fd, const void *key, void *value)
+     * int bpf_map_lookup_elem_flags(int fd, const void *key, void *value, __u64 flags)
      * }
      */
-    public static FunctionDescriptor bpf_map_lookup_elem$descriptor() {
-        return bpf_map_lookup_elem.DESC;
+    public static FunctionDescriptor bpf_map_lookup_elem_flags$descriptor() {
+        return bpf_map_lookup_elem_flags.DESC;
     }
 
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * int bpf_map_lookup_elem(int fd, const void *key, void *value)
+     * int bpf_map_lookup_elem_flags(int fd, const void *key, void *value, __u64 flags)
      * }
      */
-    public static MethodHandle bpf_map_lookup_elem$handle() {
-        return bpf_map_lookup_elem.HANDLE;
+    public static MethodHandle bpf_map_lookup_elem_flags$handle() {
+        return bpf_map_lookup_elem_flags.HANDLE;
     }
 
     /**
      * Address for:
      * {@snippet lang=c :
-     * int bpf_map_lookup_elem(int fd, const void *key, void *value)
+     * int bpf_map_lookup_elem_flags(int fd, const void *key, void *value, __u64 flags)
      * }
      */
-    public static MemorySegment bpf_map_lookup_elem$address() {
-        return bpf_map_lookup_elem.ADDR;
+    public static MemorySegment bpf_map_lookup_elem_flags$address() {
+        return bpf_map_lookup_elem_flags.ADDR;
     }
 
     /**
      * {@snippet lang=c :
-     * int bpf_map_lookup_elem(int fd, const void *key, void *value)
+     * int bpf_map_lookup_elem_flags(int fd, const void *key, void *value, __u64 flags)
      * }
      */
-    public static int bpf_map_lookup_elem(int fd, MemorySegment key, MemorySegment value) {
-        var mh$ = bpf_map_lookup_elem.HANDLE;
+    public static int bpf_map_lookup_elem_flags(int fd, MemorySegment key, MemorySegment value, long flags) {
+        var mh$ = bpf_map_lookup_elem_flags.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("bpf_map_lookup_elem", fd, key, value);
+                traceDowncall("bpf_map_lookup_elem_flags", fd, key, value, flags);
             }
-            return (int)mh$.invokeExact(fd, key, value);
+            return (int)mh$.invokeExact(fd, key, value, flags);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

@@ -378,6 +378,67 @@ public class Libc {
         }
     }
 
+    private static class send {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_LONG,
+            Libc.C_INT,
+            Libc.C_POINTER,
+            Libc.C_LONG,
+            Libc.C_INT
+        );
+
+        public static final MemorySegment ADDR = Libc.findOrThrow("send");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ssize_t send(int __fd, const void *__buf, size_t __n, int __flags)
+     * }
+     */
+    public static FunctionDescriptor send$descriptor() {
+        return send.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ssize_t send(int __fd, const void *__buf, size_t __n, int __flags)
+     * }
+     */
+    public static MethodHandle send$handle() {
+        return send.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ssize_t send(int __fd, const void *__buf, size_t __n, int __flags)
+     * }
+     */
+    public static MemorySegment send$address() {
+        return send.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ssize_t send(int __fd, const void *__buf, size_t __n, int __flags)
+     * }
+     */
+    public static long send(int __fd, MemorySegment __buf, long __n, int __flags) {
+        var mh$ = send.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("send", __fd, __buf, __n, __flags);
+            }
+            return (long)mh$.invokeExact(__fd, __buf, __n, __flags);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class recv {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libc.C_LONG,
@@ -434,69 +495,6 @@ public class Libc {
                 traceDowncall("recv", __fd, __buf, __n, __flags);
             }
             return (long)mh$.invokeExact(__fd, __buf, __n, __flags);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sendto {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            Libc.C_LONG,
-            Libc.C_INT,
-            Libc.C_POINTER,
-            Libc.C_LONG,
-            Libc.C_INT,
-            Libc.C_POINTER,
-            Libc.C_INT
-        );
-
-        public static final MemorySegment ADDR = Libc.findOrThrow("sendto");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
-     * }
-     */
-    public static FunctionDescriptor sendto$descriptor() {
-        return sendto.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
-     * }
-     */
-    public static MethodHandle sendto$handle() {
-        return sendto.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
-     * }
-     */
-    public static MemorySegment sendto$address() {
-        return sendto.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
-     * }
-     */
-    public static long sendto(int __fd, MemorySegment __buf, long __n, int __flags, MemorySegment __addr, int __addr_len) {
-        var mh$ = sendto.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sendto", __fd, __buf, __n, __flags, __addr, __addr_len);
-            }
-            return (long)mh$.invokeExact(__fd, __buf, __n, __flags, __addr, __addr_len);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

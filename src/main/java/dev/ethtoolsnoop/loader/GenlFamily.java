@@ -44,9 +44,9 @@ final class GenlFamily {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(msgLen);
             out.copyFrom(MemorySegment.ofArray(req.array()));
-            MemorySegment addr = arena.allocate(12); // sockaddr_nl: the kernel, pid 0
-            addr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK());
-            if (Libc.sendto(fd, out, msgLen, 0, addr, 12) != msgLen) {
+            // an unconnected netlink socket sends to the kernel (port 0); send()
+            // shares recv()'s signature, so the two share one downcall stub
+            if (Libc.send(fd, out, msgLen, 0) != msgLen) {
                 return OptionalInt.empty();
             }
             MemorySegment in = arena.allocate(8192);

@@ -8,6 +8,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Small helpers over the generated bindings: library check, errno, strings. */
 final class Native {
@@ -17,21 +19,31 @@ final class Native {
     }
 
     /**
-     * Checks libbpf is loadable and new enough before anything touches the
-     * generated class, whose static initializer would fail with a stack trace.
+     * Checks libbpf is loadable, with every function bound to it, before
+     * anything touches the generated class, whose static initializer would
+     * fail with a stack trace. No call into it: libbpf.so.1 is libbpf 1.x
+     * (0.x is libbpf.so.0) and each function bound is older than 1.0, so
+     * only a library that is not what its name says lacks one.
      */
     static void requireLibbpf() throws SetupException {
+        List<String> missing = new ArrayList<>();
         try (Arena probe = Arena.ofConfined()) {
-            SymbolLookup.libraryLookup(LIBRARY, probe);
+            SymbolLookup library = SymbolLookup.libraryLookup(LIBRARY, probe);
+            // jextract makes a nested class per function, named after it
+            for (Class<?> function : Libbpf.class.getDeclaredClasses()) {
+                if (library.find(function.getSimpleName()).isEmpty()) {
+                    missing.add(function.getSimpleName());
+                }
+            }
         } catch (IllegalArgumentException e) {
             throw new SetupException(SetupException.LIBBPF,
                     LIBRARY + " not found: install libbpf 1.x (Debian/Ubuntu: apt install libbpf1)");
         }
-        int major = Libbpf.libbpf_major_version();
-        int minor = Libbpf.libbpf_minor_version();
-        if (major < 1) {
-            throw new SetupException(SetupException.LIBBPF,
-                    "libbpf " + major + "." + minor + " is too old: ethtoolsnoop needs libbpf 1.0 or newer");
+        if (!missing.isEmpty()) {
+            missing.sort(null);
+            throw new SetupException(SetupException.LIBBPF, LIBRARY + " lacks " + missing.size()
+                    + " of the functions ethtoolsnoop uses (" + String.join(", ", missing.subList(0, Math.min(3,
+                    missing.size()))) + (missing.size() > 3 ? ", ..." : "") + "): ethtoolsnoop needs libbpf 1.0 or newer");
         }
     }
 

@@ -126,7 +126,7 @@ public final class Probes implements AutoCloseable {
         return buffer;
     }
 
-    /** Fails with the user-facing message when libbpf is missing or too old, before anything binds to it. */
+    /** Fails with the user-facing message when libbpf is missing or lacks a function bound to it, before any binds. */
     public static void requireLibbpf() throws SetupException {
         Native.requireLibbpf();
     }
