@@ -219,28 +219,11 @@ class ImageIT {
 
     @Test
     void tracesAnEthtoolCallWithoutAnyJdk() throws Exception {
-        LiveGate.require(LiveGate.isRoot(), "live tracing needs root");
-        LiveGate.require(Scenario.hasCommand("ethtool"), "needs ethtool");
-        LiveGate.require(Scenario.hasCommand("ip"), "needs ip (apt install iproute2)");
-        sh("ip link del " + DEV + " 2>/dev/null; ip link add " + DEV + " type veth peer name " + DEV + "p");
-        Path out = DIR.resolve("trace.jsonl");
-        Path err = DIR.resolve("trace.err");
-        Process p = withoutJava("--json", "-i", DEV).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try {
-            TracerProcess.awaitReady(err, p);
-            assertEquals(0, sh("ethtool -i " + DEV + " >/dev/null"));
-            Thread.sleep(300); // one poll interval and then some
-            p.destroy(); // SIGTERM: a clean stop that flushes
-            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tracer did not end on SIGTERM");
-            assertEquals(0, p.exitValue(), Files.readString(err));
-            List<Map<String, Object>> events = Files.readAllLines(out).stream().map(Json::object).toList();
-            assertTrue(events.stream().anyMatch(e -> DEV.equals(e.get("ifname")) && "ethtool".equals(e.get("comm"))
-                    && "ETHTOOL_GDRVINFO".equals(e.get("cmd_name")) && Long.valueOf(0).equals(e.get("ret"))),
-                    events.toString());
-        } finally {
-            p.destroyForcibly();
-            sh("ip link del " + DEV + " 2>/dev/null || true");
-        }
+        Path out = traceEthtoolCall("trace", Map.of(), "--json", "-i", DEV);
+        List<Map<String, Object>> events = Files.readAllLines(out).stream().map(Json::object).toList();
+        assertTrue(events.stream().anyMatch(e -> DEV.equals(e.get("ifname")) && "ethtool".equals(e.get("comm"))
+                && "ETHTOOL_GDRVINFO".equals(e.get("cmd_name")) && Long.valueOf(0).equals(e.get("ret"))),
+                events.toString());
     }
 
     /**
@@ -251,37 +234,48 @@ class ImageIT {
      */
     @Test
     void aTraceLoadsEveryClassOfOursFromTheAotCache() throws Exception {
+        Path log = DIR.resolve("aot-classes.log");
+        Files.deleteIfExists(log);
+        // after the command line (JDK_JAVA_OPTIONS would come before jvm.args, whose -Xlog:disable ends it)
+        Path out = traceEthtoolCall("aot", Map.of("_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log), "-i", DEV);
+        assertTrue(Files.readString(out).lines().anyMatch(l -> l.startsWith(DEV)), Files.readString(out));
+        List<String> ours = Files.readAllLines(log).stream()
+                .filter(l -> l.contains(" dev.ethtoolsnoop.") && !l.contains("$$Lambda")).toList();
+        assertTrue(ours.size() > 100, "the log names the classes loaded: " + ours.size());
+        assertEquals(List.of(), ours.stream().filter(l -> !l.endsWith("source: shared objects file")).toList());
+    }
+
+    /**
+     * The image's tracer (no JDK) with args and env, around one `ethtool -i`
+     * on a veth of its own: started, its event awaited (the device's name in
+     * the output, up to 10 s), stopped by SIGTERM, which it must end on with
+     * 0. Returns its stdout.
+     */
+    private static Path traceEthtoolCall(String name, Map<String, String> env, String... args) throws Exception {
         LiveGate.require(LiveGate.isRoot(), "live tracing needs root");
         LiveGate.require(Scenario.hasCommand("ethtool"), "needs ethtool");
         LiveGate.require(Scenario.hasCommand("ip"), "needs ip (apt install iproute2)");
         sh("ip link del " + DEV + " 2>/dev/null; ip link add " + DEV + " type veth peer name " + DEV + "p");
-        Path out = DIR.resolve("aot.out");
-        Path err = DIR.resolve("aot.err");
-        Path log = DIR.resolve("aot-classes.log");
-        Files.deleteIfExists(log);
-        ProcessBuilder pb = withoutJava("-i", DEV);
-        // after the command line (JDK_JAVA_OPTIONS would come before jvm.args, whose -Xlog:disable ends it)
-        pb.environment().put("_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log);
+        Path out = DIR.resolve(name + ".out");
+        Path err = DIR.resolve(name + ".err");
+        ProcessBuilder pb = withoutJava(args);
+        pb.environment().putAll(env);
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             TracerProcess.awaitReady(err, p);
             assertEquals(0, sh("ethtool -i " + DEV + " >/dev/null"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (Files.readString(out).lines().noneMatch(l -> l.startsWith(DEV)) && System.nanoTime() < deadline) {
+            while (!Files.readString(out).contains(DEV) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            p.destroy();
+            p.destroy(); // SIGTERM: a clean stop that flushes
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tracer did not end on SIGTERM");
             assertEquals(0, p.exitValue(), Files.readString(err));
-            assertTrue(Files.readString(out).lines().anyMatch(l -> l.startsWith(DEV)), Files.readString(out));
+            return out;
         } finally {
             p.destroyForcibly();
             sh("ip link del " + DEV + " 2>/dev/null || true");
         }
-        List<String> ours = Files.readAllLines(log).stream()
-                .filter(l -> l.contains(" dev.ethtoolsnoop.") && !l.contains("$$Lambda")).toList();
-        assertTrue(ours.size() > 100, "the log names the classes loaded: " + ours.size());
-        assertEquals(List.of(), ours.stream().filter(l -> !l.endsWith("source: shared objects file")).toList());
     }
 
     static int sh(String line) throws IOException, InterruptedException {
