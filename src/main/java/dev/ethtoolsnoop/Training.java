@@ -92,9 +92,8 @@ public final class Training {
         Probes.rehearse(TraceConfig.everything());
         PipeWatch.readerGone(1);
         for (String name : List.of("dev.ethtoolsnoop.Tracer", "dev.ethtoolsnoop.Tracer$1", "dev.ethtoolsnoop.Signals",
-                "dev.ethtoolsnoop.loader.PerfBuffer", "dev.ethtoolsnoop.loader.PerfRing",
-                "dev.ethtoolsnoop.loader.EntrySkips", "dev.ethtoolsnoop.enrich.Answers",
-                "dev.ethtoolsnoop.enrich.RtnlWait", "dev.ethtoolsnoop.loader.RtnlMutex",
+                "dev.ethtoolsnoop.loader.PerfBuffer", "dev.ethtoolsnoop.loader.EntrySkips",
+                "dev.ethtoolsnoop.enrich.Answers", "dev.ethtoolsnoop.enrich.RtnlWait", "dev.ethtoolsnoop.loader.RtnlMutex",
                 "dev.ethtoolsnoop.loader.Probes$RtnlSupport", "dev.ethtoolsnoop.loader.Probes$1",
                 "dev.ethtoolsnoop.loader.Trampolines")) {
             load(name);

@@ -131,10 +131,10 @@ public final class Probes implements AutoCloseable {
         Native.requireLibbpf();
     }
 
+    /** Loads and attaches the probes of the first backend that works; after {@link #requireLibbpf()}. */
     public static Probes attach(TraceConfig config, BackendChoice choice) throws SetupException {
         Native.unmapLargeBlocksWhenFreed(); // before the first of the BTF copies is made
         FutureTask<KernelFacts> kernel = readKernelBtf();
-        Native.requireLibbpf();
         LibbpfLog.install(config.verbose());
         if (!Files.exists(VMLINUX_BTF)) {
             throw new SetupException(SetupException.NO_BTF, "this kernel has no BTF (" + VMLINUX_BTF

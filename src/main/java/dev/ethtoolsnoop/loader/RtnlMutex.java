@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -81,7 +82,7 @@ final class RtnlMutex {
         }
         String setting;
         try {
-            setting = java.nio.file.Files.readString(kptrRestrict).strip();
+            setting = Files.readString(kptrRestrict).strip();
         } catch (IOException e) {
             setting = "?";
         }
